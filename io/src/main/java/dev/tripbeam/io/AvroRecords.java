@@ -1,0 +1,165 @@
+package dev.tripbeam.io;
+
+import dev.tripbeam.model.EnrichedTrip;
+import dev.tripbeam.model.RejectedRecord;
+import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.ZoneDaily;
+import java.io.Serializable;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+
+/**
+ * The Parquet layout of each curated zone, as Avro schemas (snake_case columns, local timestamps as
+ * {@code local-timestamp-micros}, i.e. Parquet TIMESTAMP(MICROS, isAdjustedToUTC=false)), and the mapping of
+ * tripbeam values to records.
+ */
+public final class AvroRecords {
+  private AvroRecords() {}
+
+  /** A value type's Parquet layout: its schema (as JSON, so it serializes) and the record of one value. */
+  public static final class Layout<T> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String schemaJson;
+    private final SerializableFunction<T, GenericRecord> toRecord;
+    private transient Schema schema;
+
+    Layout(Schema schema, SerializableFunction<T, GenericRecord> toRecord) {
+      this.schemaJson = schema.toString();
+      this.toRecord = toRecord;
+      this.schema = schema;
+    }
+
+    public Schema schema() {
+      if (schema == null) {
+        schema = new Schema.Parser().parse(schemaJson);
+      }
+      return schema;
+    }
+
+    public GenericRecord toRecord(T value) {
+      return toRecord.apply(value);
+    }
+  }
+
+  private static Schema localTimestamp() {
+    return LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+  }
+
+  public static final Schema PROCESSED_TRIP =
+      SchemaBuilder.record("ProcessedTrip").namespace("dev.tripbeam").fields()
+          .requiredString("trip_id")
+          .requiredString("source")
+          .optionalInt("vendor_id")
+          .name("pickup_datetime").type(localTimestamp()).noDefault()
+          .name("dropoff_datetime").type(localTimestamp()).noDefault()
+          .requiredString("pickup_date")
+          .requiredInt("pu_zone_id")
+          .requiredString("pu_borough")
+          .requiredString("pu_zone")
+          .requiredInt("do_zone_id")
+          .requiredString("do_borough")
+          .requiredString("do_zone")
+          .optionalInt("passenger_count")
+          .requiredDouble("trip_distance")
+          .requiredLong("fare_cents")
+          .requiredLong("tip_cents")
+          .requiredLong("tolls_cents")
+          .requiredLong("total_cents")
+          .optionalInt("payment_type")
+          .optionalString("user_id")
+          .endRecord();
+
+  public static final Schema ZONE_DAILY =
+      SchemaBuilder.record("ZoneDaily").namespace("dev.tripbeam").fields()
+          .requiredString("pickup_date")
+          .requiredInt("pu_zone_id")
+          .requiredString("borough")
+          .requiredString("zone")
+          .requiredLong("trips")
+          .requiredLong("passengers")
+          .requiredDouble("distance_miles")
+          .requiredLong("fare_cents")
+          .requiredLong("tip_cents")
+          .requiredLong("total_cents")
+          .requiredDouble("avg_duration_s")
+          .endRecord();
+
+  public static final Schema REJECTED =
+      SchemaBuilder.record("RejectedRecord").namespace("dev.tripbeam").fields()
+          .requiredString("reason")
+          .requiredString("step")
+          .requiredString("source_file")
+          .requiredLong("row_number")
+          .requiredString("raw")
+          .requiredString("detail")
+          .endRecord();
+
+  public static Layout<EnrichedTrip> processedTrips() {
+    return new Layout<>(PROCESSED_TRIP, AvroRecords::processedTrip);
+  }
+
+  public static Layout<ZoneDaily> zoneDaily() {
+    return new Layout<>(ZONE_DAILY, AvroRecords::zoneDaily);
+  }
+
+  public static Layout<RejectedRecord> rejected() {
+    return new Layout<>(REJECTED, AvroRecords::rejected);
+  }
+
+  static GenericRecord processedTrip(EnrichedTrip e) {
+    Trip t = e.getTrip();
+    GenericData.Record r = new GenericData.Record(PROCESSED_TRIP);
+    r.put("trip_id", t.getTripId());
+    r.put("source", t.getSource());
+    r.put("vendor_id", t.getVendorId());
+    r.put("pickup_datetime", t.getPickupMicros());
+    r.put("dropoff_datetime", t.getDropoffMicros());
+    r.put("pickup_date", e.getPickupDate());
+    r.put("pu_zone_id", t.getPuZoneId());
+    r.put("pu_borough", e.getPuBorough());
+    r.put("pu_zone", e.getPuZone());
+    r.put("do_zone_id", t.getDoZoneId());
+    r.put("do_borough", e.getDoBorough());
+    r.put("do_zone", e.getDoZone());
+    r.put("passenger_count", t.getPassengerCount());
+    r.put("trip_distance", t.getDistanceMiles());
+    r.put("fare_cents", t.getFareCents());
+    r.put("tip_cents", t.getTipCents());
+    r.put("tolls_cents", t.getTollsCents());
+    r.put("total_cents", t.getTotalCents());
+    r.put("payment_type", t.getPaymentType());
+    r.put("user_id", t.getUserId());
+    return r;
+  }
+
+  static GenericRecord zoneDaily(ZoneDaily z) {
+    GenericData.Record r = new GenericData.Record(ZONE_DAILY);
+    r.put("pickup_date", z.getPickupDate());
+    r.put("pu_zone_id", z.getPuZoneId());
+    r.put("borough", z.getBorough());
+    r.put("zone", z.getZone());
+    r.put("trips", z.getTrips());
+    r.put("passengers", z.getPassengers());
+    r.put("distance_miles", z.getDistanceMiles());
+    r.put("fare_cents", z.getFareCents());
+    r.put("tip_cents", z.getTipCents());
+    r.put("total_cents", z.getTotalCents());
+    r.put("avg_duration_s", z.getAvgDurationS());
+    return r;
+  }
+
+  static GenericRecord rejected(RejectedRecord x) {
+    GenericData.Record r = new GenericData.Record(REJECTED);
+    r.put("reason", x.getReason());
+    r.put("step", x.getStep());
+    r.put("source_file", x.getSourceFile());
+    r.put("row_number", x.getRowNumber());
+    r.put("raw", x.getRaw());
+    r.put("detail", x.getDetail());
+    return r;
+  }
+}

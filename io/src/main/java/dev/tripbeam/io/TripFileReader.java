@@ -1,0 +1,177 @@
+package dev.tripbeam.io;
+
+import dev.tripbeam.model.RawTrip;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.apache.avro.LogicalType;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+
+/**
+ * Reads one raw trip file into {@link RawTrip}s, without typing: CSV (plain or gzip, decompressed by the opener)
+ * with a header naming the TLC columns, or Parquet. Plain Java, so it is testable without a pipeline.
+ */
+public final class TripFileReader {
+  /** How to open the bytes of one file. */
+  public interface Opener {
+    /** The (decompressed) content as a stream. */
+    InputStream open() throws IOException;
+
+    /** The raw content, for Parquet. */
+    SeekableByteChannel openSeekable() throws IOException;
+  }
+
+  private TripFileReader() {}
+
+  /**
+   * Emits every data row of the file. Rows already emitted stay emitted when the file fails part way.
+   *
+   * @return the number of rows emitted
+   * @throws UnreadableFileException when the file cannot be opened, is not of its format, lacks required columns,
+   *     or fails while being read (the message says after how many rows)
+   */
+  public static long read(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
+      throws UnreadableFileException {
+    long[] rows = {0};
+    Consumer<RawTrip> counting =
+        raw -> {
+          rows[0]++;
+          out.accept(raw);
+        };
+    try {
+      if (format.forFile(path) == InputFormat.PARQUET) {
+        readParquet(path, opener, counting);
+      } else {
+        readCsv(path, opener, counting);
+      }
+      return rows[0];
+    } catch (UnreadableFileException e) {
+      throw rows[0] == 0 ? e : new UnreadableFileException(e.getMessage() + " (after " + rows[0] + " rows)", e);
+    } catch (IOException | RuntimeException e) {
+      String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      throw new UnreadableFileException(
+          rows[0] == 0 ? message : message + " (after " + rows[0] + " rows)", e);
+    }
+  }
+
+  private static void readCsv(String path, Opener opener, Consumer<RawTrip> out)
+      throws IOException, UnreadableFileException {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
+      String headerLine = reader.readLine();
+      if (headerLine == null) {
+        throw new UnreadableFileException("empty file: no header line");
+      }
+      if (headerLine.startsWith("\uFEFF")) {
+        headerLine = headerLine.substring(1);
+      }
+      List<String> header = Arrays.asList(CsvLines.split(CsvLines.chomp(headerLine)));
+      int[] positions = TripColumns.locate(header);
+      String source = TripColumns.sourceOf(header, path);
+      TripColumns[] columns = TripColumns.values();
+      long row = 0;
+      String line;
+      while ((line = reader.readLine()) != null) {
+        row++;
+        line = CsvLines.chomp(line);
+        RawTrip.Builder b =
+            RawTrip.builder().setSourceFile(path).setRowNumber(row).setSource(source).setRaw(line);
+        String[] fields = CsvLines.split(line);
+        if (fields.length != header.size()) {
+          b.setStructureError("expected " + header.size() + " fields, found " + fields.length);
+        } else {
+          for (TripColumns column : columns) {
+            String value = fields[positions[column.ordinal()]].trim();
+            column.set(b, value.isEmpty() ? null : value);
+          }
+        }
+        out.accept(b.build());
+      }
+    }
+  }
+
+  private static void readParquet(String path, Opener opener, Consumer<RawTrip> out)
+      throws IOException, UnreadableFileException {
+    try (SeekableByteChannel channel = opener.openSeekable();
+        ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel))
+                .withDataModel(GenericData.get())
+                .build()) {
+      GenericRecord record = reader.read();
+      if (record == null) {
+        return;
+      }
+      Schema schema = record.getSchema();
+      List<String> header = new ArrayList<>();
+      for (Schema.Field f : schema.getFields()) {
+        header.add(f.name());
+      }
+      int[] positions = TripColumns.locate(header);
+      String source = TripColumns.sourceOf(header, path);
+      TripColumns[] columns = TripColumns.values();
+      long row = 0;
+      while (record != null) {
+        row++;
+        RawTrip.Builder b =
+            RawTrip.builder()
+                .setSourceFile(path)
+                .setRowNumber(row)
+                .setSource(source)
+                .setRaw(record.toString());
+        for (TripColumns column : columns) {
+          int position = positions[column.ordinal()];
+          column.set(b, render(record.get(position), schema.getFields().get(position).schema()));
+        }
+        out.accept(b.build());
+        record = reader.read();
+      }
+    }
+  }
+
+  /** Text of one Parquet value; timestamps as local date-times (TLC writes NYC wall-clock time). */
+  static String render(Object value, Schema schema) {
+    if (value == null) {
+      return null;
+    }
+    Schema type = schema;
+    if (type.getType() == Schema.Type.UNION) {
+      for (Schema branch : type.getTypes()) {
+        if (branch.getType() != Schema.Type.NULL) {
+          type = branch;
+          break;
+        }
+      }
+    }
+    LogicalType logical = type.getLogicalType();
+    if (logical != null && value instanceof Long) {
+      long v = (Long) value;
+      String name = logical.getName().toLowerCase(Locale.ROOT);
+      if (name.endsWith("timestamp-micros")) {
+        return LocalDateTime.ofInstant(
+                Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L),
+                ZoneOffset.UTC)
+            .toString();
+      }
+      if (name.endsWith("timestamp-millis")) {
+        return LocalDateTime.ofInstant(Instant.ofEpochMilli(v), ZoneOffset.UTC).toString();
+      }
+    }
+    String text = value.toString().trim();
+    return text.isEmpty() ? null : text;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.tripbeam.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The zones under {@code --output}. */
+final class OutputLayout {
+  static final String PROCESSED_TRIPS = "processed_trips";
+  static final String ZONE_DAILY = "zone_daily";
+  static final String REJECTED = "rejected";
+
+  private final String root;
+
+  OutputLayout(String output) {
+    this.root = output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
+  }
+
+  String processedTrips() {
+    return root + "/processed/trips";
+  }
+
+  String zoneDaily() {
+    return root + "/aggregated/zone_daily";
+  }
+
+  String rejected() {
+    return root + "/rejected";
+  }
+
+  String report(String runId) {
+    return root + "/_reports/run-" + runId + ".json";
+  }
+
+  String counts(String runId) {
+    return root + "/_reports/run-" + runId + ".counts.tsv";
+  }
+
+  /** The curated zones by output name, in report order. */
+  Map<String, String> zones() {
+    Map<String, String> zones = new LinkedHashMap<>();
+    zones.put(PROCESSED_TRIPS, processedTrips());
+    zones.put(ZONE_DAILY, zoneDaily());
+    zones.put(REJECTED, rejected());
+    return zones;
+  }
+}

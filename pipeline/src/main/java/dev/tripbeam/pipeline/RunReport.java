@@ -1,0 +1,174 @@
+package dev.tripbeam.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The report of one run, built from the counts the pipeline wrote as data (not from metrics, so it is exact on
+ * every runner): {@code read = valid + duplicates + Σ rejected} must hold, and {@link #reconciled()} says whether
+ * it did.
+ */
+public final class RunReport {
+  /** Count labels written by the pipeline graph. */
+  static final String READ_ROWS = "read_rows";
+  static final String VALIDATED = "validated";
+  static final String UNIQUE = "valid";
+  static final String REJECTED_PREFIX = "rejected.";
+  static final String ROWS_PREFIX = "rows.";
+
+  private final String runId;
+  private final String runner;
+  private final List<Map<String, Object>> inputs;
+  private final Instant start;
+  private final Instant end;
+  private final long read;
+  private final long valid;
+  private final long duplicates;
+  private final Map<String, Long> rejected;
+  private final Map<String, Map<String, Object>> outputs;
+
+  private RunReport(
+      String runId,
+      String runner,
+      List<Map<String, Object>> inputs,
+      Instant start,
+      Instant end,
+      Map<String, Long> counts,
+      Map<String, String> outputPaths) {
+    this.runId = runId;
+    this.runner = runner;
+    this.inputs = inputs;
+    this.start = start;
+    this.end = end;
+    Map<String, Long> byReason = new TreeMap<>();
+    Map<String, Map<String, Object>> outs = new LinkedHashMap<>();
+    for (Map.Entry<String, String> out : outputPaths.entrySet()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("path", out.getValue());
+      o.put("rows", counts.getOrDefault(ROWS_PREFIX + out.getKey(), 0L));
+      outs.put(out.getKey(), o);
+    }
+    counts.forEach(
+        (label, n) -> {
+          if (label.startsWith(REJECTED_PREFIX)) {
+            byReason.put(label.substring(REJECTED_PREFIX.length()), n);
+          }
+        });
+    this.rejected = Collections.unmodifiableMap(byReason);
+    this.outputs = Collections.unmodifiableMap(outs);
+    long unreadable = byReason.getOrDefault("unreadable_file", 0L);
+    this.read = counts.getOrDefault(READ_ROWS, 0L) + unreadable;
+    this.valid = counts.getOrDefault(UNIQUE, 0L);
+    this.duplicates = counts.getOrDefault(VALIDATED, 0L) - valid;
+  }
+
+  static RunReport of(
+      String runId,
+      String runner,
+      List<Map<String, Object>> inputs,
+      Instant start,
+      Instant end,
+      Map<String, Long> counts,
+      Map<String, String> outputPaths) {
+    return new RunReport(runId, runner, inputs, start, end, counts, outputPaths);
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public String runner() {
+    return runner;
+  }
+
+  public long read() {
+    return read;
+  }
+
+  public long valid() {
+    return valid;
+  }
+
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Rejected records per reason code (only reasons that occurred). */
+  public Map<String, Long> rejected() {
+    return rejected;
+  }
+
+  public long rejectedTotal() {
+    return rejected.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Rows written per output ({@code processed_trips}, {@code zone_daily}, {@code rejected}). */
+  public long rowsWritten(String output) {
+    Map<String, Object> o = outputs.get(output);
+    return o == null ? 0 : (Long) o.get("rows");
+  }
+
+  public boolean reconciled() {
+    return read == valid + duplicates + rejectedTotal();
+  }
+
+  public Duration wallTime() {
+    return Duration.between(start, end);
+  }
+
+  public String toJson() {
+    Map<String, Object> counts = new LinkedHashMap<>();
+    counts.put("read", read);
+    counts.put("valid", valid);
+    counts.put("duplicates", duplicates);
+    counts.put("rejected", rejected);
+    counts.put("rejected_total", rejectedTotal());
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("run_id", runId);
+    root.put("runner", runner);
+    root.put("inputs", inputs);
+    root.put("start_time", start.toString());
+    root.put("end_time", end.toString());
+    root.put("wall_seconds", wallTime().toMillis() / 1000.0);
+    root.put("counts", counts);
+    root.put("outputs", outputs);
+    root.put("reconciled", reconciled());
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A few lines for a person at a terminal. */
+  public String summary(String reportPath) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "tripbeam run %s on %s: %d input file(s)%n", runId, runner, inputs.size()));
+    s.append(String.format(Locale.ROOT, "  read        %,d%n", read));
+    s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
+    s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));
+    s.append(String.format(Locale.ROOT, "  rejected    %,d%n", rejectedTotal()));
+    rejected.forEach((reason, n) -> s.append(String.format(Locale.ROOT, "    %-32s %,d%n", reason, n)));
+    s.append("  outputs\n");
+    outputs.forEach(
+        (name, o) ->
+            s.append(String.format(Locale.ROOT, "    %-16s %,d rows  %s%n", name, o.get("rows"), o.get("path"))));
+    s.append(String.format(Locale.ROOT, "  report      %s%n", reportPath));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  reconciled  %s (read = valid + duplicates + rejected)%n",
+            reconciled() ? "yes" : "NO"));
+    s.append(String.format(Locale.ROOT, "  wall time   %.1f s%n", wallTime().toMillis() / 1000.0));
+    return s.toString();
+  }
+}

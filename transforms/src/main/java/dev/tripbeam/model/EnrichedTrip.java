@@ -1,0 +1,60 @@
+package dev.tripbeam.model;
+
+import com.google.auto.value.AutoValue;
+import java.time.LocalDate;
+import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
+
+/** A valid unique trip with the borough and zone names of its pickup and dropoff zones. */
+@AutoValue
+@DefaultSchema(AutoValueSchema.class)
+public abstract class EnrichedTrip {
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+  public abstract Trip getTrip();
+
+  public abstract String getPuBorough();
+
+  public abstract String getPuZone();
+
+  public abstract String getDoBorough();
+
+  public abstract String getDoZone();
+
+  /** The pickup's local calendar date, {@code YYYY-MM-DD}. */
+  @SchemaIgnore
+  public String getPickupDate() {
+    return LocalDate.ofEpochDay(Math.floorDiv(getTrip().getPickupMicros(), MICROS_PER_DAY)).toString();
+  }
+
+  public static EnrichedTrip of(Trip trip, Zone pickupZone, Zone dropoffZone) {
+    return builder()
+        .setTrip(trip)
+        .setPuBorough(pickupZone.getBorough())
+        .setPuZone(pickupZone.getZone())
+        .setDoBorough(dropoffZone.getBorough())
+        .setDoZone(dropoffZone.getZone())
+        .build();
+  }
+
+  public static Builder builder() {
+    return new AutoValue_EnrichedTrip.Builder();
+  }
+
+  /** Builder of {@link EnrichedTrip}. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setTrip(Trip value);
+
+    public abstract Builder setPuBorough(String value);
+
+    public abstract Builder setPuZone(String value);
+
+    public abstract Builder setDoBorough(String value);
+
+    public abstract Builder setDoZone(String value);
+
+    public abstract EnrichedTrip build();
+  }
+}

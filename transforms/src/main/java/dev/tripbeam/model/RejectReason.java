@@ -1,0 +1,30 @@
+package dev.tripbeam.model;
+
+/**
+ * Why a record was rejected. Validation rules are checked in declaration order (after {@link #UNREADABLE_FILE},
+ * which is a whole-file reason); the first rule that fails is the record's reason.
+ */
+public enum RejectReason {
+  UNREADABLE_FILE("unreadable_file"),
+  UNPARSEABLE("unparseable"),
+  MISSING_PICKUP_OR_DROPOFF_TIME("missing_pickup_or_dropoff_time"),
+  MISSING_ZONE("missing_zone"),
+  UNKNOWN_ZONE("unknown_zone"),
+  DROPOFF_NOT_AFTER_PICKUP("dropoff_not_after_pickup"),
+  DURATION_OVER_24H("duration_over_24h"),
+  NEGATIVE_DISTANCE("negative_distance"),
+  IMPLAUSIBLE_DISTANCE("implausible_distance"),
+  NEGATIVE_AMOUNT("negative_amount"),
+  IMPLAUSIBLE_SPEED("implausible_speed");
+
+  private final String code;
+
+  RejectReason(String code) {
+    this.code = code;
+  }
+
+  /** The code written to the rejected zone and the run report. */
+  public String code() {
+    return code;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.tripbeam.transforms;
+
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/** Typing of raw trip field text: numbers, local timestamps and cents. */
+public final class TripFields {
+  private static final DateTimeFormatter LOCAL_TIME =
+      new DateTimeFormatterBuilder()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .append(DateTimeFormatter.ISO_LOCAL_TIME)
+          .toFormatter();
+
+  private TripFields() {}
+
+  /** A field whose text cannot be read as its type. */
+  public static final class BadFieldException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BadFieldException(String field, String text, String expected) {
+      super("bad " + expected + " in " + field + ": '" + text + "'", null, false, false);
+    }
+  }
+
+  /** An integer field; text with an integral decimal value such as {@code 1.0} is accepted. */
+  public static @Nullable Integer parseInt(String field, @Nullable String text) throws BadFieldException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      double d = parseDouble(field, text, "integer");
+      if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+        throw new BadFieldException(field, text, "integer");
+      }
+      return (int) d;
+    }
+  }
+
+  public static double requireDouble(String field, @Nullable String text) throws BadFieldException {
+    if (text == null) {
+      throw new BadFieldException(field, "", "number (missing)");
+    }
+    return parseDouble(field, text, "number");
+  }
+
+  private static double parseDouble(String field, String text, String expected) throws BadFieldException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
+        throw new BadFieldException(field, text, expected);
+      }
+    }
+    try {
+      double d = Double.parseDouble(text);
+      if (!Double.isFinite(d)) {
+        throw new BadFieldException(field, text, expected);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new BadFieldException(field, text, expected);
+    }
+  }
+
+  /** A local date-time {@code yyyy-MM-dd HH:mm:ss[.f]} (or with {@code T}); null when absent. */
+  public static @Nullable LocalDateTime parseTime(String field, @Nullable String text)
+      throws BadFieldException {
+    if (text == null) {
+      return null;
+    }
+    if (text.length() == 19) {
+      LocalDateTime fast = parseFixed19(text);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    try {
+      return LocalDateTime.parse(text, LOCAL_TIME);
+    } catch (DateTimeParseException e) {
+      throw new BadFieldException(field, text, "timestamp");
+    }
+  }
+
+  private static @Nullable LocalDateTime parseFixed19(String s) {
+    char sep = s.charAt(10);
+    if (s.charAt(4) != '-' || s.charAt(7) != '-' || (sep != ' ' && sep != 'T')
+        || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if ((year | month | day | hour | minute | second) < 0) {
+      return null;
+    }
+    try {
+      return LocalDateTime.of(year, month, day, hour, minute, second);
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /**
+   * Integer cents. Dollars are rounded half away from zero (as SQL {@code round(x * 100)} does); a value already in
+   * cents must be integral.
+   */
+  public static long cents(double amount, boolean alreadyCents) {
+    double c = alreadyCents ? amount : amount * 100.0;
+    return (long) (Math.signum(c) * Math.floor(Math.abs(c) + 0.5));
+  }
+}

@@ -1,0 +1,175 @@
+package dev.tripbeam.transforms;
+
+import com.google.auto.value.AutoValue;
+import dev.tripbeam.model.RawTrip;
+import dev.tripbeam.model.RejectReason;
+import dev.tripbeam.model.Trip;
+import java.io.Serializable;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.function.IntPredicate;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The validation rules of a trip, as plain Java so that the pipeline, the tests' reference model and any batch
+ * tool share one definition. {@link #check} applies them in {@link RejectReason} order and returns the first
+ * failure, or the typed {@link Trip}.
+ *
+ * <p>Thresholds: maximum duration (default 24 h), maximum distance (500 mi), maximum speed (100 mph).
+ */
+@AutoValue
+public abstract class TripRules implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final double MICROS_PER_HOUR = 3_600_000_000.0;
+
+  public abstract long maxDurationSeconds();
+
+  public abstract double maxDistanceMiles();
+
+  public abstract double maxSpeedMph();
+
+  public static TripRules defaults() {
+    return of(24 * 3600, 500.0, 100.0);
+  }
+
+  public static TripRules of(long maxDurationSeconds, double maxDistanceMiles, double maxSpeedMph) {
+    return new AutoValue_TripRules(maxDurationSeconds, maxDistanceMiles, maxSpeedMph);
+  }
+
+  /** Applies every rule in order to one raw record. */
+  public Outcome check(RawTrip raw, IntPredicate knownZone) {
+    if (raw.getStructureError() != null) {
+      return Outcome.rejected(RejectReason.UNPARSEABLE, raw.getStructureError());
+    }
+    boolean amountsInCents = "app".equals(raw.getSource());
+    Integer vendor;
+    LocalDateTime pickup;
+    LocalDateTime dropoff;
+    Integer passengers;
+    Integer puZone;
+    Integer doZone;
+    Integer payment;
+    double distance;
+    double fare;
+    double tip;
+    double tolls;
+    double total;
+    try {
+      vendor = TripFields.parseInt("vendor_id", raw.getVendorId());
+      pickup = TripFields.parseTime("pickup", raw.getPickup());
+      dropoff = TripFields.parseTime("dropoff", raw.getDropoff());
+      passengers = TripFields.parseInt("passenger_count", raw.getPassengerCount());
+      distance = TripFields.requireDouble("trip_distance", raw.getDistanceMiles());
+      puZone = TripFields.parseInt("pu_zone_id", raw.getPuZoneId());
+      doZone = TripFields.parseInt("do_zone_id", raw.getDoZoneId());
+      fare = TripFields.requireDouble("fare", raw.getFare());
+      tip = TripFields.requireDouble("tip", raw.getTip());
+      tolls = TripFields.requireDouble("tolls", raw.getTolls());
+      total = TripFields.requireDouble("total", raw.getTotal());
+      payment = TripFields.parseInt("payment_type", raw.getPaymentType());
+    } catch (TripFields.BadFieldException e) {
+      return Outcome.rejected(RejectReason.UNPARSEABLE, e.getMessage());
+    }
+    if (pickup == null || dropoff == null) {
+      return Outcome.rejected(
+          RejectReason.MISSING_PICKUP_OR_DROPOFF_TIME, pickup == null ? "no pickup time" : "no dropoff time");
+    }
+    if (puZone == null || doZone == null) {
+      return Outcome.rejected(
+          RejectReason.MISSING_ZONE, puZone == null ? "no pickup zone" : "no dropoff zone");
+    }
+    if (!knownZone.test(puZone) || !knownZone.test(doZone)) {
+      return Outcome.rejected(
+          RejectReason.UNKNOWN_ZONE,
+          "zone " + (knownZone.test(puZone) ? doZone : puZone) + " is not in the zone table");
+    }
+    long durationMicros = ChronoUnit.MICROS.between(pickup, dropoff);
+    if (durationMicros <= 0) {
+      return Outcome.rejected(RejectReason.DROPOFF_NOT_AFTER_PICKUP, pickup + " -> " + dropoff);
+    }
+    if (durationMicros > maxDurationSeconds() * 1_000_000L) {
+      return Outcome.rejected(RejectReason.DURATION_OVER_24H, durationMicros / 1_000_000L + " s");
+    }
+    if (distance < 0) {
+      return Outcome.rejected(RejectReason.NEGATIVE_DISTANCE, distance + " mi");
+    }
+    if (distance > maxDistanceMiles()) {
+      return Outcome.rejected(RejectReason.IMPLAUSIBLE_DISTANCE, distance + " mi");
+    }
+    if (fare < 0 || total < 0) {
+      return Outcome.rejected(
+          RejectReason.NEGATIVE_AMOUNT, fare < 0 ? "fare " + raw.getFare() : "total " + raw.getTotal());
+    }
+    if (distance > 0 && distance * MICROS_PER_HOUR > maxSpeedMph() * durationMicros) {
+      double mph = distance * MICROS_PER_HOUR / durationMicros;
+      return Outcome.rejected(RejectReason.IMPLAUSIBLE_SPEED, String.format("%.1f mph", mph));
+    }
+    double normalizedDistance = distance == 0.0 ? 0.0 : distance;
+    Trip.Builder trip =
+        Trip.builder()
+            .setSource(raw.getSource())
+            .setVendorId(vendor)
+            .setPickup(pickup)
+            .setDropoff(dropoff)
+            .setPuZoneId(puZone)
+            .setDoZoneId(doZone)
+            .setPassengerCount(passengers)
+            .setDistanceMiles(normalizedDistance)
+            .setFareCents(TripFields.cents(fare, amountsInCents))
+            .setTipCents(TripFields.cents(tip, amountsInCents))
+            .setTollsCents(TripFields.cents(tolls, amountsInCents))
+            .setTotalCents(TripFields.cents(total, amountsInCents))
+            .setPaymentType(payment)
+            .setUserId(raw.getUserId());
+    String tripId =
+        raw.getTripId() != null
+            ? raw.getTripId()
+            : TripKeys.tripId(
+                raw.getSource(), vendor, pickup, dropoff, puZone, doZone, normalizedDistance,
+                TripFields.cents(total, amountsInCents));
+    return Outcome.valid(trip.setTripId(tripId).build());
+  }
+
+  /** Either a valid trip or a reject reason with detail. */
+  public static final class Outcome {
+    private final @Nullable Trip trip;
+    private final @Nullable RejectReason reason;
+    private final String detail;
+
+    private Outcome(@Nullable Trip trip, @Nullable RejectReason reason, String detail) {
+      this.trip = trip;
+      this.reason = reason;
+      this.detail = detail;
+    }
+
+    static Outcome valid(Trip trip) {
+      return new Outcome(trip, null, "");
+    }
+
+    static Outcome rejected(RejectReason reason, String detail) {
+      return new Outcome(null, reason, detail);
+    }
+
+    public boolean isValid() {
+      return trip != null;
+    }
+
+    public Trip getTrip() {
+      if (trip == null) {
+        throw new IllegalStateException("rejected: " + reason);
+      }
+      return trip;
+    }
+
+    public RejectReason getReason() {
+      if (reason == null) {
+        throw new IllegalStateException("valid trip has no reason");
+      }
+      return reason;
+    }
+
+    public String getDetail() {
+      return detail;
+    }
+  }
+}
