@@ -17,26 +17,33 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * partitioned Hive-style by one string column ({@code column=value/part-...}).
  *
  * <p>Input: values of {@code T}. Output: the {@link WriteFilesResult} of the files written. Options: the
- * directory, the {@link AvroRecords.Layout} of {@code T}, and the partition column.
+ * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, and the partition column.
  */
 public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<?>> {
   private final String directory;
+  private final String tempDirectory;
   private final AvroRecords.Layout<T> layout;
   private final @Nullable String partitionColumn;
 
-  private WriteParquet(String directory, AvroRecords.Layout<T> layout, @Nullable String partitionColumn) {
+  private WriteParquet(
+      String directory, String tempDirectory, AvroRecords.Layout<T> layout, @Nullable String partitionColumn) {
     this.directory = directory;
+    this.tempDirectory = tempDirectory;
     this.layout = layout;
     this.partitionColumn = partitionColumn;
   }
 
-  public static <T> WriteParquet<T> to(String directory, AvroRecords.Layout<T> layout) {
-    return new WriteParquet<>(directory, layout, null);
+  /**
+   * Writes under {@code directory}; files are staged in {@code tempDirectory} (keep it outside the zone readers
+   * glob, so that no staging directory is ever left inside a zone).
+   */
+  public static <T> WriteParquet<T> to(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
+    return new WriteParquet<>(directory, tempDirectory, layout, null);
   }
 
   /** Partitions the files by the (string) value of {@code column}. */
   public WriteParquet<T> partitionedBy(String column) {
-    return new WriteParquet<>(directory, layout, column);
+    return new WriteParquet<>(directory, tempDirectory, layout, column);
   }
 
   @Override
@@ -51,6 +58,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
           FileIO.<GenericRecord>write()
               .via(ParquetIO.sink(layout.schema()))
               .to(directory)
+              .withTempDirectory(tempDirectory)
               .withPrefix("part")
               .withSuffix(".parquet"));
     }
@@ -62,6 +70,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
             .withDestinationCoder(StringUtf8Coder.of())
             .via(ParquetIO.sink(layout.schema()))
             .to(directory)
+            .withTempDirectory(tempDirectory)
             .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet")));
   }
 

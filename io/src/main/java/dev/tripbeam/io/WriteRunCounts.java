@@ -1,5 +1,6 @@
 package dev.tripbeam.io;
 
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -18,13 +19,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 public final class WriteRunCounts extends PTransform<PCollectionList<KV<String, Long>>, PDone> {
   private final String path;
+  private final String tempDirectory;
 
-  private WriteRunCounts(String path) {
+  private WriteRunCounts(String path, String tempDirectory) {
     this.path = path;
+    this.tempDirectory = tempDirectory;
   }
 
-  public static WriteRunCounts to(String path) {
-    return new WriteRunCounts(path);
+  /** Writes the counts file at {@code path}, staged in {@code tempDirectory}. */
+  public static WriteRunCounts to(String path, String tempDirectory) {
+    return new WriteRunCounts(path, tempDirectory);
   }
 
   @Override
@@ -34,6 +38,9 @@ public final class WriteRunCounts extends PTransform<PCollectionList<KV<String, 
         .apply(
             "FormatCounts",
             MapElements.into(TypeDescriptors.strings()).via(kv -> kv.getKey() + "\t" + kv.getValue()))
-        .apply("WriteCountsFile", TextIO.write().to(path).withoutSharding());
+        .apply("WriteCountsFile", TextIO.write()
+                .to(path)
+                .withTempDirectory(FileSystems.matchNewResource(tempDirectory, true))
+                .withoutSharding());
   }
 }

@@ -35,6 +35,11 @@ final class OutputLayout {
     return root + "/_reports/run-" + runId + ".counts.tsv";
   }
 
+  /** Where a run stages its files before they are published into the zones. */
+  String staging(String runId) {
+    return root + "/_temporary/" + runId;
+  }
+
   /** The curated zones by output name, in report order. */
   Map<String, String> zones() {
     Map<String, String> zones = new LinkedHashMap<>();

@@ -24,6 +24,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,6 +214,7 @@ public final class TripPipeline {
             layout.zones());
     String reportPath = layout.report(options.getRunId());
     writeText(reportPath, report.toJson());
+    removeStaging(layout.staging(options.getRunId()));
     return new Outcome(report, result, reportPath);
   }
 
@@ -249,11 +254,15 @@ public final class TripPipeline {
     PCollection<EnrichedTrip> enriched = unique.apply("EnrichTrips", EnrichTrips.of(zoneTable));
     PCollection<ZoneDaily> zoneDaily = enriched.apply("AggregateZoneDaily", AggregateZoneDaily.of());
 
+    String staging = layout.staging(options.getRunId());
     enriched.apply(
         "WriteProcessedTrips",
-        WriteParquet.to(layout.processedTrips(), AvroRecords.processedTrips()).partitionedBy("pickup_date"));
-    zoneDaily.apply("WriteZoneDaily", WriteParquet.to(layout.zoneDaily(), AvroRecords.zoneDaily()));
-    rejected.apply("WriteRejectedTrips", WriteParquet.to(layout.rejected(), AvroRecords.rejected()));
+        WriteParquet.to(layout.processedTrips(), staging + "/processed_trips", AvroRecords.processedTrips())
+            .partitionedBy("pickup_date"));
+    zoneDaily.apply(
+        "WriteZoneDaily", WriteParquet.to(layout.zoneDaily(), staging + "/zone_daily", AvroRecords.zoneDaily()));
+    rejected.apply(
+        "WriteRejectedTrips", WriteParquet.to(layout.rejected(), staging + "/rejected", AvroRecords.rejected()));
 
     PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
         .and(valid.apply("CountValidatedTrips", CountRecords.as(RunReport.VALIDATED)))
@@ -271,7 +280,7 @@ public final class TripPipeline {
         .and(
             rejected.apply(
                 "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)))
-        .apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId())));
+        .apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/counts"));
     return new Graph(raw, valid, unique, enriched, zoneDaily, rejected);
   }
 
@@ -318,6 +327,34 @@ public final class TripPipeline {
       FileSystems.delete(existing);
     } catch (IOException e) {
       throw new UserError("cannot prepare --output: " + e.getMessage());
+    }
+  }
+
+  /** Deletes what is left of a run's staging area (Beam removes the files; local empty directories remain). */
+  private static void removeStaging(String staging) {
+    try {
+      MatchResult left = FileSystems.match(staging + "/**", EmptyMatchTreatment.ALLOW);
+      List<ResourceId> files = new ArrayList<>();
+      if (left.status() == MatchResult.Status.OK) {
+        left.metadata().forEach(m -> files.add(m.resourceId()));
+      }
+      FileSystems.delete(files);
+      Path local = Path.of(staging);
+      if (!staging.contains("://") && Files.isDirectory(local)) {
+        try (Stream<Path> tree = Files.walk(local)) {
+          for (Path dir : tree.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(dir);
+          }
+        }
+        Path parent = local.getParent();
+        try (Stream<Path> rest = Files.list(parent)) {
+          if (rest.findAny().isEmpty()) {
+            Files.delete(parent);
+          }
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("tripbeam: could not clean the staging area " + staging + ": " + e.getMessage());
     }
   }
 

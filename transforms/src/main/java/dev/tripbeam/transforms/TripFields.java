@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Typing of raw trip field text: numbers, local timestamps and cents. */
@@ -18,7 +19,8 @@ public final class TripFields {
           .appendLiteral(' ')
           .optionalEnd()
           .append(DateTimeFormatter.ISO_LOCAL_TIME)
-          .toFormatter();
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private TripFields() {}
 

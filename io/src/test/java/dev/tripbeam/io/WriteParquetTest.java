@@ -1,0 +1,109 @@
+package dev.tripbeam.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tripbeam.model.EnrichedTrip;
+import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.Zone;
+import dev.tripbeam.model.ZoneDaily;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parquet written by WriteParquet opens unchanged in DuckDB with the documented types and values. */
+@ExtendWith(TestPipelineExtension.class)
+class WriteParquetTest {
+  @TempDir Path tmp;
+
+  private static Trip trip(LocalDateTime pickup, Integer passengers) {
+    return Trip.builder()
+        .setTripId("id-" + pickup)
+        .setSource("green")
+        .setVendorId(2)
+        .setPickup(pickup)
+        .setDropoff(pickup.plusMinutes(7).plusSeconds(3))
+        .setPuZoneId(74)
+        .setDoZoneId(43)
+        .setPassengerCount(passengers)
+        .setDistanceMiles(1.27)
+        .setFareCents(1070)
+        .setTipCents(244)
+        .setTollsCents(0)
+        .setTotalCents(1464)
+        .setPaymentType(null)
+        .setUserId(null)
+        .build();
+  }
+
+  @Test
+  void partitionedTripsAndZoneDailyReadBackInDuckDb(TestPipeline p) throws Exception {
+    Zone harlem = Zone.of(74, "Manhattan", "East Harlem North", "Boro Zone");
+    Zone park = Zone.of(43, "Manhattan", "Central Park", "Yellow Zone");
+    List<EnrichedTrip> trips = new ArrayList<>();
+    trips.add(EnrichedTrip.of(trip(LocalDateTime.of(2023, 12, 1, 0, 5, 9), 1), harlem, park));
+    trips.add(EnrichedTrip.of(trip(LocalDateTime.of(2023, 12, 1, 23, 59, 59), null), harlem, park));
+    trips.add(EnrichedTrip.of(trip(LocalDateTime.of(2023, 11, 24, 8, 0), 2), harlem, park));
+    ZoneDaily row =
+        ZoneDaily.builder().setPickupDate("2023-12-01").setPuZoneId(74).setBorough("Manhattan")
+            .setZone("East Harlem North").setTrips(2).setPassengers(1).setDistanceMiles(2.54)
+            .setFareCents(2140).setTipCents(488).setTotalCents(2928).setAvgDurationS(423.0).build();
+    String tripsDir = tmp.resolve("processed/trips").toString();
+    String dailyDir = tmp.resolve("aggregated/zone_daily").toString();
+
+    p.apply("CreateTrips", Create.of(trips))
+        .apply("WriteTrips", WriteParquet.to(tripsDir, tmp.resolve("_temporary/t").toString(), AvroRecords.processedTrips()).partitionedBy("pickup_date"));
+    p.apply("CreateDaily", Create.of(row))
+        .apply("WriteDaily", WriteParquet.to(dailyDir, tmp.resolve("_temporary/d").toString(), AvroRecords.zoneDaily()));
+    p.run().waitUntilFinish();
+
+    try (Stream<Path> dirs = Files.list(tmp.resolve("processed/trips"))) {
+      assertEquals(
+          List.of("pickup_date=2023-11-24", "pickup_date=2023-12-01"),
+          dirs.map(d -> d.getFileName().toString()).sorted().toList());
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      try (ResultSet r =
+          s.executeQuery(
+              "select pickup_date, count(*), min(pickup_datetime)::varchar, sum(passenger_count), "
+                  + "typeof(min(pickup_datetime)), sum(total_cents), count(payment_type) from read_parquet('"
+                  + tripsDir + "/*/*.parquet', hive_partitioning=false) group by 1 order by 1")) {
+        r.next();
+        assertEquals("2023-11-24", r.getString(1));
+        assertEquals("2023-11-24 08:00:00", r.getString(3));
+        r.next();
+        assertEquals("2023-12-01", r.getString(1));
+        assertEquals(2, r.getLong(2));
+        assertEquals("2023-12-01 00:05:09", r.getString(3));
+        assertEquals(1, r.getLong(4));
+        assertEquals("TIMESTAMP", r.getString(5));
+        assertEquals(2928, r.getLong(6));
+        assertEquals(0, r.getLong(7));
+      }
+      try (ResultSet r =
+          s.executeQuery("select * from read_parquet('" + dailyDir + "/*.parquet')")) {
+        r.next();
+        assertEquals("2023-12-01", r.getString("pickup_date"));
+        assertEquals(74, r.getInt("pu_zone_id"));
+        assertEquals("East Harlem North", r.getString("zone"));
+        assertEquals(2, r.getLong("trips"));
+        assertEquals(2.54, r.getDouble("distance_miles"));
+        assertEquals(2928, r.getLong("total_cents"));
+        assertEquals(423.0, r.getDouble("avg_duration_s"));
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tripbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tripbeam.model.Trip;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(TestPipelineExtension.class)
+class DeduplicateTripsTest {
+  private static final LocalDateTime T0 = LocalDateTime.of(2021, 1, 1, 0, 30, 10);
+
+  private static long counter(PipelineResult result, String name) {
+    return result.metrics()
+        .queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.named(DeduplicateTrips.STEP, name)).build())
+        .getCounters()
+        .iterator()
+        .next()
+        .getAttempted();
+  }
+
+  @Test
+  void keepsOneCanonicalCopyPerTripIdAndCountsTheRest(TestPipeline p) {
+    Trip original = TestTrips.trip(T0, 6, 142, 43, 2.1, 800, 0);
+    // Copies share the key (and so the id) but differ outside it: the lowest tip is the canonical one.
+    Trip tipped = original.toBuilder().setTipCents(150).build();
+    Trip moreTipped = original.toBuilder().setTipCents(300).setPassengerCount(4).build();
+    Trip other = TestTrips.trip(T0.plusHours(1), 20, 132, 236, 17.3, 5200, 1000);
+    List<Trip> input = new ArrayList<>(List.of(moreTipped, original, other, tipped, original));
+    Collections.shuffle(input, new java.util.Random(7));
+
+    PCollection<Trip> unique = p.apply(Create.of(input)).apply(DeduplicateTrips.of());
+
+    PAssert.that(unique).containsInAnyOrder(original, other);
+    PipelineResult result = p.run();
+    assertEquals(2L, counter(result, "unique"));
+    assertEquals(3L, counter(result, "duplicates"));
+  }
+
+  @Test
+  void distinctTripsPassUnchanged(TestPipeline p) {
+    List<Trip> trips = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      trips.add(TestTrips.trip(T0.plusMinutes(i), 5 + i, 142, 43, 1.0 + i, 500 + i, 0));
+    }
+    PAssert.that(p.apply(Create.of(trips)).apply(DeduplicateTrips.of())).containsInAnyOrder(trips);
+    p.run();
+  }
+}

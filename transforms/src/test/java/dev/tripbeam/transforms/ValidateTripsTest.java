@@ -1,0 +1,129 @@
+package dev.tripbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.tripbeam.model.RawTrip;
+import dev.tripbeam.model.RejectReason;
+import dev.tripbeam.model.RejectedRecord;
+import dev.tripbeam.model.Trip;
+import java.time.LocalDateTime;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestPipelineExtension;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** ValidateTrips on a real TLC row, mutated to break one rule at a time; both outputs asserted. */
+@ExtendWith(TestPipelineExtension.class)
+class ValidateTripsTest {
+
+  private static PCollectionTuple validate(TestPipeline p, RawTrip raw) {
+    return p.apply("CreateRawTrips", Create.of(raw))
+        .apply("ValidateTrips", ValidateTrips.of(TripRules.defaults(), TestTrips.zoneView(p)));
+  }
+
+  @Test
+  void realRowIsValidAndTyped(TestPipeline p) {
+    PCollectionTuple out = validate(p, TestTrips.yellowRaw().build());
+    LocalDateTime pickup = LocalDateTime.of(2021, 1, 1, 0, 30, 10);
+    LocalDateTime dropoff = LocalDateTime.of(2021, 1, 1, 0, 36, 12);
+    Trip expected =
+        Trip.builder()
+            .setTripId(TripKeys.tripId("yellow", 1, pickup, dropoff, 142, 43, 2.1, 1180))
+            .setSource("yellow")
+            .setVendorId(1)
+            .setPickup(pickup)
+            .setDropoff(dropoff)
+            .setPuZoneId(142)
+            .setDoZoneId(43)
+            .setPassengerCount(1)
+            .setDistanceMiles(2.1)
+            .setFareCents(800)
+            .setTipCents(0)
+            .setTollsCents(0)
+            .setTotalCents(1180)
+            .setPaymentType(2)
+            .setUserId(null)
+            .build();
+    PAssert.that(out.get(ValidateTrips.VALID)).containsInAnyOrder(expected);
+    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
+    PipelineResult result = p.run();
+    MetricQueryResults metrics =
+        result.metrics().queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.named(ValidateTrips.STEP, "valid")).build());
+    assertEquals(1L, metrics.getCounters().iterator().next().getAttempted());
+  }
+
+  static Stream<Arguments> brokenRows() {
+    return Stream.of(
+        broken(RejectReason.UNPARSEABLE, b -> b.setRaw("1,2021-0").setStructureError("expected 18 fields, found 2")),
+        broken(RejectReason.UNPARSEABLE, b -> b.setFare("eight")),
+        broken(RejectReason.UNPARSEABLE, b -> b.setPickup("2021-13-45 99:00:00")),
+        broken(RejectReason.UNPARSEABLE, b -> b.setTotal(null)),
+        broken(RejectReason.MISSING_PICKUP_OR_DROPOFF_TIME, b -> b.setDropoff(null)),
+        broken(RejectReason.MISSING_ZONE, b -> b.setPuZoneId(null)),
+        broken(RejectReason.UNKNOWN_ZONE, b -> b.setDoZoneId("266")),
+        broken(RejectReason.DROPOFF_NOT_AFTER_PICKUP, b -> b.setDropoff("2021-01-01 00:30:10")),
+        broken(RejectReason.DURATION_OVER_24H, b -> b.setDropoff("2021-01-02 00:30:11")),
+        broken(RejectReason.NEGATIVE_DISTANCE, b -> b.setDistanceMiles("-2.10")),
+        broken(RejectReason.IMPLAUSIBLE_DISTANCE, b -> b.setDistanceMiles("500.01").setDropoff("2021-01-01 23:00:00")),
+        broken(RejectReason.NEGATIVE_AMOUNT, b -> b.setFare("-8").setTotal("-11.8")),
+        broken(RejectReason.NEGATIVE_AMOUNT, b -> b.setTotal("-0.5")),
+        broken(RejectReason.IMPLAUSIBLE_SPEED, b -> b.setDistanceMiles("10.1")),
+        // The first failing rule wins: a missing zone is reported before the negative fare.
+        broken(RejectReason.MISSING_ZONE, b -> b.setDoZoneId(null).setFare("-8")));
+  }
+
+  private static Arguments broken(RejectReason reason, UnaryOperator<RawTrip.Builder> mutation) {
+    return Arguments.of(reason, mutation.apply(TestTrips.yellowRaw()).build());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenRows")
+  void brokenRowIsRejectedWithItsReason(RejectReason reason, RawTrip raw, TestPipeline p) {
+    PCollectionTuple out = validate(p, raw);
+    String expectedReason = reason.code();
+    String expectedRaw = raw.getRaw();
+    String expectedFile = raw.getSourceFile();
+    PAssert.that(out.get(ValidateTrips.VALID)).empty();
+    PAssert.that(out.get(ValidateTrips.REJECTED))
+        .satisfies(
+            rejected -> {
+              RejectedRecord r = rejected.iterator().next();
+              assertEquals(expectedReason, r.getReason());
+              assertEquals(ValidateTrips.STEP, r.getStep());
+              assertEquals(expectedRaw, r.getRaw());
+              assertEquals(expectedFile, r.getSourceFile());
+              assertEquals(1L, r.getRowNumber());
+              return null;
+            });
+    p.run();
+  }
+
+  @Test
+  void zones264And265AreKnown(TestPipeline p) {
+    PCollectionTuple out = validate(p, TestTrips.yellowRaw().setPuZoneId("264").setDoZoneId("265").build());
+    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
+    PAssert.thatSingleton(out.get(ValidateTrips.VALID))
+        .satisfies(
+            t -> {
+              assertEquals(264, t.getPuZoneId());
+              assertEquals(265, t.getDoZoneId());
+              assertNull(t.getUserId());
+              return null;
+            });
+    p.run();
+  }
+}
