@@ -309,22 +309,22 @@ public final class TripPipeline {
 
   private static void prepareOutput(OutputLayout layout, boolean overwrite) {
     try {
-      List<ResourceId> existing = new ArrayList<>();
+      long existing = 0;
       for (String zone : layout.zones().values()) {
         MatchResult match = FileSystems.match(zone + "/**", EmptyMatchTreatment.ALLOW);
-        if (match.status() == MatchResult.Status.OK) {
-          match.metadata().forEach(m -> existing.add(m.resourceId()));
-        }
+        existing += match.status() == MatchResult.Status.OK ? match.metadata().size() : 0;
       }
-      if (existing.isEmpty()) {
+      if (existing == 0) {
         return;
       }
       if (!overwrite) {
         throw new UserError(
-            "the output already holds " + existing.size() + " file(s) under processed/, aggregated/ or rejected/; "
+            "the output already holds " + existing + " file(s) under processed/, aggregated/ or rejected/; "
                 + "choose an empty --output or pass --overwrite=true to replace them");
       }
-      FileSystems.delete(existing);
+      for (String zone : layout.zones().values()) {
+        deleteTree(zone);
+      }
     } catch (IOException e) {
       throw new UserError("cannot prepare --output: " + e.getMessage());
     }
@@ -333,20 +333,9 @@ public final class TripPipeline {
   /** Deletes what is left of a run's staging area (Beam removes the files; local empty directories remain). */
   private static void removeStaging(String staging) {
     try {
-      MatchResult left = FileSystems.match(staging + "/**", EmptyMatchTreatment.ALLOW);
-      List<ResourceId> files = new ArrayList<>();
-      if (left.status() == MatchResult.Status.OK) {
-        left.metadata().forEach(m -> files.add(m.resourceId()));
-      }
-      FileSystems.delete(files);
-      Path local = Path.of(staging);
-      if (!staging.contains("://") && Files.isDirectory(local)) {
-        try (Stream<Path> tree = Files.walk(local)) {
-          for (Path dir : tree.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(dir);
-          }
-        }
-        Path parent = local.getParent();
+      deleteTree(staging);
+      Path parent = Path.of(staging).getParent();
+      if (!staging.contains("://") && parent != null && Files.isDirectory(parent)) {
         try (Stream<Path> rest = Files.list(parent)) {
           if (rest.findAny().isEmpty()) {
             Files.delete(parent);
@@ -355,6 +344,23 @@ public final class TripPipeline {
       }
     } catch (IOException e) {
       System.err.println("tripbeam: could not clean the staging area " + staging + ": " + e.getMessage());
+    }
+  }
+
+  /** Deletes every file under {@code dir} on any file system, and on the local one the directories too. */
+  private static void deleteTree(String dir) throws IOException {
+    MatchResult match = FileSystems.match(dir + "/**", EmptyMatchTreatment.ALLOW);
+    List<ResourceId> files = new ArrayList<>();
+    if (match.status() == MatchResult.Status.OK) {
+      match.metadata().forEach(m -> files.add(m.resourceId()));
+    }
+    FileSystems.delete(files);
+    if (!dir.contains("://") && Files.isDirectory(Path.of(dir))) {
+      try (Stream<Path> tree = Files.walk(Path.of(dir))) {
+        for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 
