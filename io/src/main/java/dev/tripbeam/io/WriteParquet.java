@@ -17,20 +17,35 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * partitioned Hive-style by one string column ({@code column=value/part-...}).
  *
  * <p>Input: values of {@code T}. Output: the {@link WriteFilesResult} of the files written. Options: the
- * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, and the partition column.
+ * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, the partition column and the number
+ * of files per directory (default {@value #DEFAULT_SHARDS}).
  */
 public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<?>> {
+  /**
+   * The shard count is always fixed. With runner-determined sharding (no shard count) the Spark runner lost rows:
+   * on the bundled real data, 32,010 of 106,217 processed trips and 496 of 791 rejected rows never reached the
+   * zones, with no error (Beam 2.70.0, Spark 3.5.0, local[2]). Fixed sharding groups by shard before writing and is
+   * exact on every runner; the cross-runner tests compare the zones on disk with the run counts to keep it so.
+   */
+  static final int DEFAULT_SHARDS = 2;
+
   private final String directory;
   private final String tempDirectory;
   private final AvroRecords.Layout<T> layout;
   private final @Nullable String partitionColumn;
+  private final int shards;
 
   private WriteParquet(
-      String directory, String tempDirectory, AvroRecords.Layout<T> layout, @Nullable String partitionColumn) {
+      String directory,
+      String tempDirectory,
+      AvroRecords.Layout<T> layout,
+      @Nullable String partitionColumn,
+      int shards) {
     this.directory = directory;
     this.tempDirectory = tempDirectory;
     this.layout = layout;
     this.partitionColumn = partitionColumn;
+    this.shards = shards;
   }
 
   /**
@@ -38,12 +53,20 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
    * glob, so that no staging directory is ever left inside a zone).
    */
   public static <T> WriteParquet<T> to(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
-    return new WriteParquet<>(directory, tempDirectory, layout, null);
+    return new WriteParquet<>(directory, tempDirectory, layout, null, DEFAULT_SHARDS);
   }
 
   /** Partitions the files by the (string) value of {@code column}. */
   public WriteParquet<T> partitionedBy(String column) {
-    return new WriteParquet<>(directory, tempDirectory, layout, column);
+    return new WriteParquet<>(directory, tempDirectory, layout, column, shards);
+  }
+
+  /** Files per directory (per partition when partitioned). */
+  public WriteParquet<T> withShards(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, got " + count);
+    }
+    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, count);
   }
 
   @Override
@@ -59,6 +82,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
               .via(ParquetIO.sink(layout.schema()))
               .to(directory)
               .withTempDirectory(tempDirectory)
+              .withNumShards(shards)
               .withPrefix("part")
               .withSuffix(".parquet"));
     }
@@ -71,6 +95,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
             .via(ParquetIO.sink(layout.schema()))
             .to(directory)
             .withTempDirectory(tempDirectory)
+            .withNumShards(shards)
             .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet")));
   }
 

@@ -1,0 +1,21 @@
+package dev.tripbeam.tests;
+
+import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.pipeline.TripPipelineOptions;
+import java.nio.file.Path;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Runs the real job in this JVM on the DirectRunner (small inputs only: it re-serializes DoFns per bundle). */
+final class DirectRun {
+  private DirectRun() {}
+
+  static TripPipeline.Outcome run(String input, Path output, String... extra) {
+    String[] args = new String[extra.length + 4];
+    args[0] = "--runner=DirectRunner";
+    args[1] = "--input=" + input;
+    args[2] = "--output=" + output;
+    args[3] = "--targetParallelism=2";
+    System.arraycopy(extra, 0, args, 4, extra.length);
+    return TripPipeline.run(PipelineOptionsFactory.fromArgs(args).withValidation().as(TripPipelineOptions.class));
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tripbeam.tests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a run's outputs back with DuckDB, in a form that compares exactly between runs. */
+final class Outputs {
+  private Outputs() {}
+
+  static List<String> query(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      ResultSetMetaData meta = r.getMetaData();
+      List<String> rows = new ArrayList<>();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          row.append(i > 1 ? "|" : "").append(r.getString(i));
+        }
+        rows.add(row.toString());
+      }
+      return rows;
+    }
+  }
+
+  /** Every zone_daily row, every column, sorted. */
+  static List<String> zoneDaily(Path output) throws SQLException {
+    return query(
+        "select pickup_date, pu_zone_id, borough, zone, trips, passengers, distance_miles, fare_cents, tip_cents, "
+            + "total_cents, avg_duration_s from read_parquet('" + output + "/aggregated/zone_daily/*.parquet') "
+            + "order by pickup_date, pu_zone_id");
+  }
+
+  /** Row count and an order-independent fingerprint of the processed trips (ids and amounts). */
+  static String processedFingerprint(Path output) throws SQLException {
+    return query(
+            "select count(*), md5(string_agg(trip_id || ':' || total_cents || ':' || pickup_datetime, ',' "
+                + "order by trip_id)) from read_parquet('" + output
+                + "/processed/trips/*/*.parquet', hive_partitioning=false)")
+        .get(0);
+  }
+
+  /** Rejected rows per reason, read from the rejected zone itself. */
+  static List<String> rejectedByReason(Path output) throws SQLException {
+    return query(
+        "select reason, count(*) from read_parquet('" + output + "/rejected/*.parquet') group by 1 order by 1");
+  }
+
+  /** The counts object of the report (read, valid, duplicates, rejected by reason). */
+  static JsonNode counts(JsonNode report) {
+    return report.get("counts");
+  }
+}

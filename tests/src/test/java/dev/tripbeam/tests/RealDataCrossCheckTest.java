@@ -1,0 +1,113 @@
+package dev.tripbeam.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bundled real NYC TLC files (yellow CSV with its truncated last line, green ZSTD Parquet, two gzipped
+ * samples), dirty as published, through the whole job on embedded Flink and on Spark local, each in its own JVM:
+ * zone_daily and the report counts must equal what DuckDB SQL computes from the same raw files with the same rules,
+ * and the two runners must agree exactly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealDataCrossCheckTest {
+  @TempDir static Path tmp;
+  private ForkedRun flink;
+  private ForkedRun spark;
+
+  @BeforeAll
+  void runBothRunners() throws Exception {
+    String input = String.join(",", RealFiles.CSV.stream().map(Path::toString).toList())
+        + "," + RealFiles.GREEN_PARQUET;
+    flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + input, "--output=" + tmp.resolve("flink"));
+    spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + input, "--output=" + tmp.resolve("spark"));
+  }
+
+  @Test
+  void flinkZoneDailyAndCountsEqualDuckDb() throws Exception {
+    assertEquals(0, flink.exitCode, flink::toString);
+    try (DuckDbReference duck =
+        new DuckDbReference(RealFiles.CSV, List.of(RealFiles.GREEN_PARQUET), RealFiles.ZONES)) {
+      Map<String, Long> expected = duck.counts();
+      assertEquals(expected, reportCounts(flink.report()));
+      assertTrue(expected.get("read") > 100_000, "all real rows are read: " + expected);
+      assertTrue(expected.size() > 6, "the real data is dirty in several ways: " + expected);
+
+      Map<String, Object[]> expectedRows = duck.zoneDaily();
+      List<String> actual = Outputs.zoneDaily(flink.output);
+      assertEquals(expectedRows.size(), actual.size(), "zone_daily row count");
+      for (String row : actual) {
+        String[] f = row.split("\\|", -1);
+        Object[] e = expectedRows.get(f[0] + "|" + f[1]);
+        String where = "zone_daily " + f[0] + " zone " + f[1];
+        assertTrue(e != null, where + " is not in DuckDB's result");
+        assertEquals(e[0], f[2], where + " borough");
+        assertEquals(e[1], f[3], where + " zone");
+        assertEquals(e[2], Long.parseLong(f[4]), where + " trips");
+        assertEquals(e[3], Long.parseLong(f[5]), where + " passengers");
+        assertEquals((Double) e[4], Double.parseDouble(f[6]), 1e-6, where + " distance_miles");
+        assertEquals(e[5], Long.parseLong(f[7]), where + " fare_cents");
+        assertEquals(e[6], Long.parseLong(f[8]), where + " tip_cents");
+        assertEquals(e[7], Long.parseLong(f[9]), where + " total_cents");
+        assertEquals((Double) e[8], Double.parseDouble(f[10]), 1e-6, where + " avg_duration_s");
+      }
+    }
+  }
+
+  @Test
+  void sparkGivesTheSameOutputAsFlink() throws Exception {
+    assertEquals(0, flink.exitCode, flink::toString);
+    assertEquals(0, spark.exitCode, spark::toString);
+    assertEquals(reportCounts(flink.report()), reportCounts(spark.report()));
+    assertEquals(Outputs.zoneDaily(flink.output), Outputs.zoneDaily(spark.output));
+    assertEquals(Outputs.processedFingerprint(flink.output), Outputs.processedFingerprint(spark.output));
+    assertEquals(Outputs.rejectedByReason(flink.output), Outputs.rejectedByReason(spark.output));
+  }
+
+  @Test
+  void reportReconcilesWithTheZonesOnDisk() throws Exception {
+    for (ForkedRun run : List.of(flink, spark)) {
+      assertEquals(0, run.exitCode, run::toString);
+      JsonNode report = run.report();
+      JsonNode counts = report.get("counts");
+      assertTrue(report.get("reconciled").asBoolean());
+      assertEquals(
+          counts.get("read").asLong(),
+          counts.get("valid").asLong() + counts.get("duplicates").asLong() + counts.get("rejected_total").asLong());
+      List<String> fromReport = new ArrayList<>();
+      counts.get("rejected").fields().forEachRemaining(e -> fromReport.add(e.getKey() + "|" + e.getValue()));
+      assertEquals(fromReport, Outputs.rejectedByReason(run.output));
+      assertEquals(
+          counts.get("valid").asLong() + "",
+          Outputs.processedFingerprint(run.output).split("\\|")[0]);
+      assertEquals(
+          report.get("outputs").get("zone_daily").get("rows").asLong(), Outputs.zoneDaily(run.output).size());
+      assertTrue(run.stdout.contains("reconciled  yes"), run.stdout);
+    }
+  }
+
+  static Map<String, Long> reportCounts(JsonNode report) {
+    JsonNode counts = report.get("counts");
+    Map<String, Long> flat = new TreeMap<>();
+    flat.put("read", counts.get("read").asLong());
+    flat.put("valid", counts.get("valid").asLong());
+    flat.put("duplicates", counts.get("duplicates").asLong());
+    for (Iterator<Map.Entry<String, JsonNode>> it = counts.get("rejected").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      flat.put("rejected." + e.getKey(), e.getValue().asLong());
+    }
+    return flat;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.tripbeam.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The real data bundled in tests/data (see tests/data/README.md for provenance). */
+final class RealFiles {
+  static final Path DIR =
+      Path.of(System.getProperty("tripbeam.repoRoot", "..")).resolve("tests/data/nyc_tlc").toAbsolutePath().normalize();
+  static final Path YELLOW_CSV = DIR.resolve("yellow_tripdata_2021-01.head.csv");
+  static final Path GREEN_PARQUET = DIR.resolve("green_tripdata_2023-12.parquet");
+  static final Path ZONES = DIR.resolve("taxi_zone_lookup.csv");
+  static final List<Path> CSV =
+      List.of(
+          YELLOW_CSV,
+          DIR.resolve("ge_yellow_samples/yellow_tripdata_sample_2019-01.csv.gz"),
+          DIR.resolve("ge_yellow_samples/yellow_tripdata_sample_2020-04.csv.gz"));
+
+  private RealFiles() {}
+
+  static List<String> yellowLines() throws IOException {
+    return Files.readAllLines(YELLOW_CSV);
+  }
+}
