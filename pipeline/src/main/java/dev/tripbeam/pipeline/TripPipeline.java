@@ -1,6 +1,7 @@
 package dev.tripbeam.pipeline;
 
 import dev.tripbeam.io.AvroRecords;
+import dev.tripbeam.io.EmptyZone;
 import dev.tripbeam.io.InputFormat;
 import dev.tripbeam.io.ReadTripFiles;
 import dev.tripbeam.io.WriteParquet;
@@ -194,6 +195,12 @@ public final class TripPipeline {
     Instant end = Instant.now();
     if (state != PipelineResult.State.DONE) {
       throw new UserError("the pipeline ended in state " + state);
+    }
+    try {
+      EmptyZone.ensureReadable(layout.zoneDaily(), AvroRecords.zoneDaily());
+      EmptyZone.ensureReadable(layout.rejected(), AvroRecords.rejected());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write an empty zone file", e);
     }
 
     List<Map<String, Object>> inputInfo = new ArrayList<>();

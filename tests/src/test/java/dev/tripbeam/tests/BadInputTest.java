@@ -82,6 +82,21 @@ class BadInputTest {
     assertTrue(Files.readString(Path.of(outcome.reportPath), StandardCharsets.UTF_8).contains("\"reconciled\" : true"));
   }
 
+  @Test
+  void cleanInputLeavesAnEmptyButReadableRejectedZone() throws Exception {
+    Path clean = Files.write(tmp.resolve("clean.csv"), RealFiles.yellowLines().subList(0, 21));
+    RunReport report = DirectRun.run(clean.toString(), tmp.resolve("out")).report;
+    assertEquals(20, report.valid());
+    assertEquals(Map.of(), report.rejected());
+    assertEquals(
+        List.of("0"), Outputs.query("select count(*) from read_parquet('" + tmp.resolve("out") + "/rejected/*.parquet')"));
+    assertEquals(
+        List.of("reason|VARCHAR"),
+        Outputs.query(
+            "select column_name, column_type from (describe select * from read_parquet('" + tmp.resolve("out")
+                + "/rejected/*.parquet')) where column_name = 'reason'"));
+  }
+
   private static String prefix(String row) {
     String[] f = row.split("\\|");
     return f[0] + "|" + f[1] + "|" + f[2];
