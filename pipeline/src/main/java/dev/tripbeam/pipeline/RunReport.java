@@ -36,7 +36,7 @@ public final class RunReport {
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
 
-  private RunReport(
+  RunReport(
       String runId,
       String runner,
       List<Map<String, Object>> inputs,
@@ -69,17 +69,6 @@ public final class RunReport {
     this.read = counts.getOrDefault(READ_ROWS, 0L) + unreadable;
     this.valid = counts.getOrDefault(UNIQUE, 0L);
     this.duplicates = counts.getOrDefault(VALIDATED, 0L) - valid;
-  }
-
-  static RunReport of(
-      String runId,
-      String runner,
-      List<Map<String, Object>> inputs,
-      Instant start,
-      Instant end,
-      Map<String, Long> counts,
-      Map<String, String> outputPaths) {
-    return new RunReport(runId, runner, inputs, start, end, counts, outputPaths);
   }
 
   public String runId() {

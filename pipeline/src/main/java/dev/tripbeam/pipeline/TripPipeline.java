@@ -211,7 +211,7 @@ public final class TripPipeline {
       inputInfo.add(i);
     }
     RunReport report =
-        RunReport.of(
+        new RunReport(
             options.getRunId(),
             options.getRunner().getSimpleName(),
             inputInfo,

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,16 +66,7 @@ class BadInputTest {
     assertEquals("unparseable|ValidateTrips|truncated.csv|1,2021-0", rejected.get(3));
     assertEquals("unparseable|ValidateTrips|wrong_types.csv|" + wrongTypes, rejected.get(4));
 
-    long unreadable =
-        outcome.result.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named("ReadTripFiles", "unreadable_files"))
-                    .build())
-            .getCounters()
-            .iterator()
-            .next()
-            .getAttempted();
+    long unreadable = Outputs.counter(outcome.result, "ReadTripFiles", "unreadable_files");
     assertEquals(3, unreadable);
     assertTrue(Files.readString(Path.of(outcome.reportPath), StandardCharsets.UTF_8).contains("\"reconciled\" : true"));
   }

@@ -1,6 +1,5 @@
 package dev.tripbeam.tests;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** Reads a run's outputs back with DuckDB, in a form that compares exactly between runs. */
 final class Outputs {
@@ -55,8 +57,13 @@ final class Outputs {
         "select reason, count(*) from read_parquet('" + output + "/rejected/*.parquet') group by 1 order by 1");
   }
 
-  /** The counts object of the report (read, valid, duplicates, rejected by reason). */
-  static JsonNode counts(JsonNode report) {
-    return report.get("counts");
+  /** The attempted value of one counter of a finished run. */
+  static long counter(PipelineResult result, String namespace, String name) {
+    return result.metrics()
+        .queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named(namespace, name)).build())
+        .getCounters()
+        .iterator()
+        .next()
+        .getAttempted();
   }
 }

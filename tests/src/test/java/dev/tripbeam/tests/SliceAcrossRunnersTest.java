@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -85,16 +83,7 @@ class SliceAcrossRunnersTest {
 
   @Test
   void directRunMetricsAgreeWithTheReport() throws Exception {
-    long duplicates =
-        direct.result.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named("DeduplicateTrips", "duplicates"))
-                    .build())
-            .getCounters()
-            .iterator()
-            .next()
-            .getAttempted();
+    long duplicates = Outputs.counter(direct.result, "DeduplicateTrips", "duplicates");
     assertEquals(direct.report.duplicates(), duplicates);
     assertEquals(2L, duplicates);
   }
