@@ -15,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -24,7 +27,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 
 /**
  * Reads one raw trip file into {@link RawTrip}s, without typing: CSV (plain or gzip, decompressed by the opener)
- * with a header naming the TLC columns, or Parquet. Plain Java, so it is testable without a pipeline.
+ * with a header naming the TLC or app columns, Parquet, or JSON lines in the app format. Plain Java, so it is testable without a pipeline.
  */
 public final class TripFileReader {
   /** How to open the bytes of one file. */
@@ -54,10 +57,10 @@ public final class TripFileReader {
           out.accept(raw);
         };
     try {
-      if (format.forFile(path) == InputFormat.PARQUET) {
-        readParquet(path, opener, counting);
-      } else {
-        readCsv(path, opener, counting);
+      switch (format.forFile(path)) {
+        case PARQUET -> readParquet(path, format, opener, counting);
+        case JSON -> readJsonLines(path, opener, counting);
+        default -> readCsv(path, format, opener, counting);
       }
       return rows[0];
     } catch (UnreadableFileException e) {
@@ -69,7 +72,7 @@ public final class TripFileReader {
     }
   }
 
-  private static void readCsv(String path, Opener opener, Consumer<RawTrip> out)
+  private static void readCsv(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
       throws IOException, UnreadableFileException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
@@ -81,7 +84,7 @@ public final class TripFileReader {
         headerLine = headerLine.substring(1);
       }
       List<String> header = Arrays.asList(CsvLines.split(CsvLines.chomp(headerLine)));
-      int[] positions = TripColumns.locate(header);
+      int[] positions = locate(header, format);
       String source = TripColumns.sourceOf(header, path);
       TripColumns[] columns = TripColumns.values();
       long row = 0;
@@ -96,8 +99,11 @@ public final class TripFileReader {
           b.setStructureError("expected " + header.size() + " fields, found " + fields.length);
         } else {
           for (TripColumns column : columns) {
-            String value = fields[positions[column.ordinal()]].trim();
-            column.set(b, value.isEmpty() ? null : value);
+            int position = positions[column.ordinal()];
+            if (position >= 0) {
+              String value = fields[position].trim();
+              column.set(b, value.isEmpty() ? null : value);
+            }
           }
         }
         out.accept(b.build());
@@ -105,7 +111,7 @@ public final class TripFileReader {
     }
   }
 
-  private static void readParquet(String path, Opener opener, Consumer<RawTrip> out)
+  private static void readParquet(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
       throws IOException, UnreadableFileException {
     try (SeekableByteChannel channel = opener.openSeekable();
         ParquetReader<GenericRecord> reader =
@@ -121,7 +127,7 @@ public final class TripFileReader {
       for (Schema.Field f : schema.getFields()) {
         header.add(f.name());
       }
-      int[] positions = TripColumns.locate(header);
+      int[] positions = locate(header, format);
       String source = TripColumns.sourceOf(header, path);
       TripColumns[] columns = TripColumns.values();
       long row = 0;
@@ -135,13 +141,60 @@ public final class TripFileReader {
                 .setRaw(record.toString());
         for (TripColumns column : columns) {
           int position = positions[column.ordinal()];
-          column.set(b, render(record.get(position), schema.getFields().get(position).schema()));
+          if (position >= 0) {
+            column.set(b, render(record.get(position), schema.getFields().get(position).schema()));
+          }
         }
         out.accept(b.build());
         record = reader.read();
       }
     }
   }
+
+  private static int[] locate(List<String> header, InputFormat format) throws UnreadableFileException {
+    if (format == InputFormat.APP && !TripColumns.isApp(header)) {
+      throw new UnreadableFileException("--inputFormat=app needs trip_id and user_id columns; header " + header);
+    }
+    return TripColumns.locate(header);
+  }
+
+  /** JSON lines in the app format: one object per line; a line that is not a JSON object is kept as unparseable. */
+  private static void readJsonLines(String path, Opener opener, Consumer<RawTrip> out) throws IOException {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
+      TripColumns[] columns = TripColumns.values();
+      long row = 0;
+      String line;
+      while ((line = reader.readLine()) != null) {
+        line = CsvLines.chomp(line);
+        if (line.isBlank() && row == 0) {
+          continue;
+        }
+        row++;
+        RawTrip.Builder b = RawTrip.builder().setSourceFile(path).setRowNumber(row).setSource("app").setRaw(line);
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          node = null;
+        }
+        if (node == null || !node.isObject()) {
+          b.setStructureError("not a JSON object");
+        } else {
+          for (TripColumns column : columns) {
+            if (column != TripColumns.VENDOR) {
+              JsonNode value = node.get(column.appName());
+              String text = value == null || value.isNull() ? null : value.asText().trim();
+              column.set(b, text == null || text.isEmpty() ? null : text);
+            }
+          }
+        }
+        out.accept(b.build());
+      }
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Text of one Parquet value; timestamps as local date-times (TLC writes NYC wall-clock time). */
   static String render(Object value, Schema schema) {

@@ -1,6 +1,9 @@
 package dev.tripbeam.transforms;
 
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.regex.Pattern;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -21,6 +24,8 @@ public final class TripFields {
           .append(DateTimeFormatter.ISO_LOCAL_TIME)
           .toFormatter()
           .withResolverStyle(ResolverStyle.STRICT);
+
+  private static final Pattern OFFSET = Pattern.compile("[+-]\\d\\d:?\\d\\d$");
 
   private TripFields() {}
 
@@ -74,7 +79,10 @@ public final class TripFields {
     }
   }
 
-  /** A local date-time {@code yyyy-MM-dd HH:mm:ss[.f]} (or with {@code T}); null when absent. */
+  /**
+   * A local date-time {@code yyyy-MM-dd HH:mm:ss[.f]} (or with {@code T}); an instant with {@code Z} or an offset
+   * (the app format) becomes its UTC date-time. Null when absent.
+   */
   public static @Nullable LocalDateTime parseTime(String field, @Nullable String text)
       throws BadFieldException {
     if (text == null) {
@@ -87,10 +95,25 @@ public final class TripFields {
       }
     }
     try {
+      char last = text.charAt(text.length() - 1);
+      if (last == 'Z' || last == 'z' || (text.length() > 19 && OFFSET.matcher(text).find())) {
+        return OffsetDateTime.parse(text.replace(' ', 'T'))
+            .withOffsetSameInstant(ZoneOffset.UTC)
+            .toLocalDateTime();
+      }
       return LocalDateTime.parse(text, LOCAL_TIME);
     } catch (DateTimeParseException e) {
       throw new BadFieldException(field, text, "timestamp");
     }
+  }
+
+  /** An amount already in integer cents (the app format). */
+  public static long requireCents(String field, @Nullable String text) throws BadFieldException {
+    double d = requireDouble(field, text);
+    if (d != Math.rint(d) || Math.abs(d) > 1e15) {
+      throw new BadFieldException(field, text, "integer cents");
+    }
+    return (long) d;
   }
 
   private static @Nullable LocalDateTime parseFixed19(String s) {

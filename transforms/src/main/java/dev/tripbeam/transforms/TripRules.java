@@ -62,10 +62,10 @@ public abstract class TripRules implements Serializable {
       distance = TripFields.requireDouble("trip_distance", raw.getDistanceMiles());
       puZone = TripFields.parseInt("pu_zone_id", raw.getPuZoneId());
       doZone = TripFields.parseInt("do_zone_id", raw.getDoZoneId());
-      fare = TripFields.requireDouble("fare", raw.getFare());
-      tip = TripFields.requireDouble("tip", raw.getTip());
-      tolls = TripFields.requireDouble("tolls", raw.getTolls());
-      total = TripFields.requireDouble("total", raw.getTotal());
+      fare = amount("fare", raw.getFare(), amountsInCents);
+      tip = amount("tip", raw.getTip(), amountsInCents);
+      tolls = amount("tolls", raw.getTolls(), amountsInCents);
+      total = amount("total", raw.getTotal(), amountsInCents);
       payment = TripFields.parseInt("payment_type", raw.getPaymentType());
     } catch (TripFields.BadFieldException e) {
       return Outcome.rejected(RejectReason.UNPARSEABLE, e.getMessage());
@@ -128,6 +128,11 @@ public abstract class TripRules implements Serializable {
                 raw.getSource(), vendor, pickup, dropoff, puZone, doZone, normalizedDistance,
                 TripFields.cents(total, amountsInCents));
     return Outcome.valid(trip.setTripId(tripId).build());
+  }
+
+  private static double amount(String field, @Nullable String text, boolean inCents)
+      throws TripFields.BadFieldException {
+    return inCents ? TripFields.requireCents(field, text) : TripFields.requireDouble(field, text);
   }
 
   /** Either a valid trip or a reject reason with detail. */
