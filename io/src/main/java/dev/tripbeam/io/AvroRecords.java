@@ -1,8 +1,10 @@
 package dev.tripbeam.io;
 
 import dev.tripbeam.model.EnrichedTrip;
+import dev.tripbeam.model.FareAnomaly;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.ZoneDaily;
 import java.io.Serializable;
 import org.apache.avro.LogicalTypes;
@@ -88,6 +90,34 @@ public final class AvroRecords {
           .requiredDouble("avg_duration_s")
           .endRecord();
 
+  public static final Schema USER_DAILY =
+      SchemaBuilder.record("UserDaily").namespace("dev.tripbeam").fields()
+          .requiredString("user_id")
+          .requiredString("pickup_date")
+          .requiredLong("trips")
+          .requiredDouble("distance_miles")
+          .requiredLong("total_cents")
+          .name("first_pickup_ts").type(localTimestamp()).noDefault()
+          .name("last_dropoff_ts").type(localTimestamp()).noDefault()
+          .requiredLong("journeys")
+          .requiredLong("distinct_zones")
+          .endRecord();
+
+  public static final Schema FARE_ANOMALY =
+      SchemaBuilder.record("FareAnomaly").namespace("dev.tripbeam").fields()
+          .requiredString("trip_id")
+          .requiredString("pickup_date")
+          .requiredInt("pu_zone_id")
+          .requiredInt("do_zone_id")
+          .requiredDouble("distance_miles")
+          .requiredLong("fare_cents")
+          .requiredDouble("fare_per_mile")
+          .requiredDouble("route_median")
+          .requiredDouble("route_mad")
+          .requiredLong("route_trips")
+          .requiredDouble("score")
+          .endRecord();
+
   public static final Schema REJECTED =
       SchemaBuilder.record("RejectedRecord").namespace("dev.tripbeam").fields()
           .requiredString("reason")
@@ -104,6 +134,14 @@ public final class AvroRecords {
 
   public static Layout<ZoneDaily> zoneDaily() {
     return new Layout<>(ZONE_DAILY, AvroRecords::zoneDaily);
+  }
+
+  public static Layout<UserDaily> userDaily() {
+    return new Layout<>(USER_DAILY, AvroRecords::userDaily);
+  }
+
+  public static Layout<FareAnomaly> anomalies() {
+    return new Layout<>(FARE_ANOMALY, AvroRecords::anomaly);
   }
 
   public static Layout<RejectedRecord> rejected() {
@@ -149,6 +187,36 @@ public final class AvroRecords {
     r.put("tip_cents", z.getTipCents());
     r.put("total_cents", z.getTotalCents());
     r.put("avg_duration_s", z.getAvgDurationS());
+    return r;
+  }
+
+  static GenericRecord userDaily(UserDaily u) {
+    GenericData.Record r = new GenericData.Record(USER_DAILY);
+    r.put("user_id", u.getUserId());
+    r.put("pickup_date", u.getPickupDate());
+    r.put("trips", u.getTrips());
+    r.put("distance_miles", u.getDistanceMiles());
+    r.put("total_cents", u.getTotalCents());
+    r.put("first_pickup_ts", u.getFirstPickupMicros());
+    r.put("last_dropoff_ts", u.getLastDropoffMicros());
+    r.put("journeys", u.getJourneys());
+    r.put("distinct_zones", u.getDistinctZones());
+    return r;
+  }
+
+  static GenericRecord anomaly(FareAnomaly a) {
+    GenericData.Record r = new GenericData.Record(FARE_ANOMALY);
+    r.put("trip_id", a.getTripId());
+    r.put("pickup_date", a.getPickupDate());
+    r.put("pu_zone_id", a.getPuZoneId());
+    r.put("do_zone_id", a.getDoZoneId());
+    r.put("distance_miles", a.getDistanceMiles());
+    r.put("fare_cents", a.getFareCents());
+    r.put("fare_per_mile", a.getFarePerMile());
+    r.put("route_median", a.getRouteMedian());
+    r.put("route_mad", a.getRouteMad());
+    r.put("route_trips", a.getRouteTrips());
+    r.put("score", a.getScore());
     return r;
   }
 

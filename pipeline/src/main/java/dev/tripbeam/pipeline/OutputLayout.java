@@ -7,6 +7,8 @@ import java.util.Map;
 final class OutputLayout {
   static final String PROCESSED_TRIPS = "processed_trips";
   static final String ZONE_DAILY = "zone_daily";
+  static final String USER_DAILY = "user_daily";
+  static final String ANOMALIES = "anomalies";
   static final String REJECTED = "rejected";
 
   private final String root;
@@ -21,6 +23,14 @@ final class OutputLayout {
 
   String zoneDaily() {
     return root + "/aggregated/zone_daily";
+  }
+
+  String userDaily() {
+    return root + "/aggregated/user_daily";
+  }
+
+  String anomalies() {
+    return root + "/aggregated/anomalies";
   }
 
   String rejected() {
@@ -45,6 +55,8 @@ final class OutputLayout {
     Map<String, String> zones = new LinkedHashMap<>();
     zones.put(PROCESSED_TRIPS, processedTrips());
     zones.put(ZONE_DAILY, zoneDaily());
+    zones.put(USER_DAILY, userDaily());
+    zones.put(ANOMALIES, anomalies());
     zones.put(REJECTED, rejected());
     return zones;
   }

@@ -8,14 +8,18 @@ import dev.tripbeam.io.WriteParquet;
 import dev.tripbeam.io.WriteRunCounts;
 import dev.tripbeam.io.ZoneTable;
 import dev.tripbeam.model.EnrichedTrip;
+import dev.tripbeam.model.FareAnomaly;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.Zone;
 import dev.tripbeam.model.ZoneDaily;
+import dev.tripbeam.transforms.AggregateUserDaily;
 import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.CountRecords;
 import dev.tripbeam.transforms.DeduplicateTrips;
+import dev.tripbeam.transforms.DetectFareAnomalies;
 import dev.tripbeam.transforms.EnrichTrips;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
@@ -77,6 +81,8 @@ public final class TripPipeline {
     public final PCollection<Trip> unique;
     public final PCollection<EnrichedTrip> enriched;
     public final PCollection<ZoneDaily> zoneDaily;
+    public final PCollection<UserDaily> userDaily;
+    public final PCollection<FareAnomaly> anomalies;
     public final PCollection<RejectedRecord> rejected;
 
     Graph(
@@ -85,12 +91,16 @@ public final class TripPipeline {
         PCollection<Trip> unique,
         PCollection<EnrichedTrip> enriched,
         PCollection<ZoneDaily> zoneDaily,
+        PCollection<UserDaily> userDaily,
+        PCollection<FareAnomaly> anomalies,
         PCollection<RejectedRecord> rejected) {
       this.raw = raw;
       this.valid = valid;
       this.unique = unique;
       this.enriched = enriched;
       this.zoneDaily = zoneDaily;
+      this.userDaily = userDaily;
+      this.anomalies = anomalies;
       this.rejected = rejected;
     }
   }
@@ -198,6 +208,8 @@ public final class TripPipeline {
     }
     try {
       EmptyZone.ensureReadable(layout.zoneDaily(), AvroRecords.zoneDaily());
+      EmptyZone.ensureReadable(layout.userDaily(), AvroRecords.userDaily());
+      EmptyZone.ensureReadable(layout.anomalies(), AvroRecords.anomalies());
       EmptyZone.ensureReadable(layout.rejected(), AvroRecords.rejected());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write an empty zone file", e);
@@ -260,6 +272,8 @@ public final class TripPipeline {
     PCollection<Trip> unique = valid.apply("DeduplicateTrips", DeduplicateTrips.of());
     PCollection<EnrichedTrip> enriched = unique.apply("EnrichTrips", EnrichTrips.of(zoneTable));
     PCollection<ZoneDaily> zoneDaily = enriched.apply("AggregateZoneDaily", AggregateZoneDaily.of());
+    PCollection<UserDaily> userDaily = unique.apply("AggregateUserDaily", AggregateUserDaily.of());
+    PCollection<FareAnomaly> anomalies = unique.apply("DetectFareAnomalies", DetectFareAnomalies.of());
 
     String staging = layout.staging(options.getRunId());
     enriched.apply(
@@ -268,6 +282,11 @@ public final class TripPipeline {
             .partitionedBy("pickup_date"));
     zoneDaily.apply(
         "WriteZoneDaily", WriteParquet.to(layout.zoneDaily(), staging + "/zone_daily", AvroRecords.zoneDaily()));
+    userDaily.apply(
+        "WriteUserDaily", WriteParquet.to(layout.userDaily(), staging + "/user_daily", AvroRecords.userDaily()));
+    anomalies.apply(
+        "WriteFareAnomalies",
+        WriteParquet.to(layout.anomalies(), staging + "/anomalies", AvroRecords.anomalies()));
     rejected.apply(
         "WriteRejectedTrips", WriteParquet.to(layout.rejected(), staging + "/rejected", AvroRecords.rejected()));
 
@@ -285,10 +304,16 @@ public final class TripPipeline {
             zoneDaily.apply(
                 "CountZoneDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ZONE_DAILY)))
         .and(
+            userDaily.apply(
+                "CountUserDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.USER_DAILY)))
+        .and(
+            anomalies.apply(
+                "CountAnomalyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ANOMALIES)))
+        .and(
             rejected.apply(
                 "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)))
         .apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/counts"));
-    return new Graph(raw, valid, unique, enriched, zoneDaily, rejected);
+    return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);
   }
 
   private static List<MatchResult.Metadata> resolveInputs(String input) {

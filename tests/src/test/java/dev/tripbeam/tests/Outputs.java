@@ -42,6 +42,43 @@ final class Outputs {
             + "order by pickup_date, pu_zone_id");
   }
 
+  /** Reads rows with typed getters and formats them as Java does, so they compare exactly with a Java model. */
+  static List<String> typedRows(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      ResultSetMetaData meta = r.getMetaData();
+      List<String> rows = new ArrayList<>();
+      while (r.next()) {
+        List<String> fields = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          String type = meta.getColumnTypeName(i);
+          fields.add(
+              type.equals("DOUBLE")
+                  ? Double.toString(r.getDouble(i))
+                  : type.equals("BIGINT") || type.equals("INTEGER") ? Long.toString(r.getLong(i)) : r.getString(i));
+        }
+        rows.add(String.join("|", fields));
+      }
+      return rows;
+    }
+  }
+
+  /** user_daily rows in {@link ReferenceModel#userDaily()} form. */
+  static List<String> userDaily(Path output) throws SQLException {
+    return typedRows(
+        "select user_id, pickup_date, trips, distance_miles, total_cents, epoch_us(first_pickup_ts), "
+            + "epoch_us(last_dropoff_ts), journeys, distinct_zones from read_parquet('" + output
+            + "/aggregated/user_daily/*.parquet') order by user_id || '|' || pickup_date");
+  }
+
+  /** anomaly rows in {@link ReferenceModel#anomalies()} form. */
+  static List<String> anomalies(Path output) throws SQLException {
+    return typedRows(
+        "select trip_id, pu_zone_id::varchar || '>' || do_zone_id::varchar, fare_per_mile, route_median, route_mad, "
+            + "route_trips, score from read_parquet('" + output + "/aggregated/anomalies/*.parquet') order by trip_id");
+  }
+
   /** Row count and an order-independent fingerprint of the processed trips (ids and amounts). */
   static String processedFingerprint(Path output) throws SQLException {
     return query(

@@ -1,7 +1,6 @@
 package dev.tripbeam.model;
 
 import com.google.auto.value.AutoValue;
-import java.time.LocalDate;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
@@ -10,7 +9,6 @@ import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
 @AutoValue
 @DefaultSchema(AutoValueSchema.class)
 public abstract class EnrichedTrip {
-  private static final long MICROS_PER_DAY = 86_400_000_000L;
 
   public abstract Trip getTrip();
 
@@ -25,7 +23,7 @@ public abstract class EnrichedTrip {
   /** The pickup's local calendar date, {@code YYYY-MM-DD}. */
   @SchemaIgnore
   public String getPickupDate() {
-    return LocalDate.ofEpochDay(Math.floorDiv(getTrip().getPickupMicros(), MICROS_PER_DAY)).toString();
+    return getTrip().getPickupDate();
   }
 
   public static EnrichedTrip of(Trip trip, Zone pickupZone, Zone dropoffZone) {

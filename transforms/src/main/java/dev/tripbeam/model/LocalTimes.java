@@ -1,5 +1,6 @@
 package dev.tripbeam.model;
 
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -8,10 +9,17 @@ import java.time.ZoneOffset;
  * is applied: TLC times are NYC local and stay so.
  */
 public final class LocalTimes {
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
+
   private LocalTimes() {}
 
   public static long toMicros(LocalDateTime t) {
     return t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1_000L;
+  }
+
+  /** {@code YYYY-MM-DD} of a micros value. */
+  public static String dateOf(long micros) {
+    return LocalDate.ofEpochDay(Math.floorDiv(micros, MICROS_PER_DAY)).toString();
   }
 
   public static LocalDateTime fromMicros(long micros) {

@@ -39,6 +39,12 @@ public abstract class Trip {
     return LocalTimes.fromMicros(getDropoffMicros());
   }
 
+  /** The pickup's calendar date, {@code YYYY-MM-DD} (local wall clock; UTC for the app format). */
+  @SchemaIgnore
+  public String getPickupDate() {
+    return LocalTimes.dateOf(getPickupMicros());
+  }
+
   /** Dropoff minus pickup, in microseconds. */
   @SchemaIgnore
   public long getDurationMicros() {

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
@@ -160,7 +159,7 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
   }
 
-  static final class SumsCoder extends CustomCoder<Sums> {
+  static final class SumsCoder extends StatelessCoder<Sums> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -197,8 +196,5 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
       s.durationMicros = d.readLong();
       return s;
     }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -150,6 +150,9 @@ final class FileGenerator {
     r.passengers = t.passengers();
     r.miles = Math.round(t.miles() * (0.97 + 0.06 * rng.nextDouble()) * 100) / 100.0;
     r.fare = Math.round(t.fareCents() * (0.97 + 0.06 * rng.nextDouble()));
+    if (rng.nextDouble() < s.anomalyRate()) {
+      r.fare = r.fare * (6 + rng.nextInt(10)) + 5000;
+    }
     r.tip = t.tipCents();
     r.tolls = t.tollsCents();
     r.total = r.fare + r.tip + r.tolls + t.otherCents();

@@ -19,16 +19,19 @@ import java.util.concurrent.Future;
 /**
  * Writes a deterministic app-format trip data set: the same arguments and seed give the same bytes.
  *
+ * <p>Valid trips copy a real template trip with small jitter; {@code --anomalyRate} of them get a fare several times
+ * the template's (as a meter error would), which the anomaly detection should flag.
+ *
  * <p>Inputs: real TLC files as templates (default: the bundled sample, from the {@code tripbeam.sampleInput}
  * property the Maven main-job configuration sets). Output: {@code --output}/trips-NNNNN.parquet (or .jsonl), users in
  * contiguous ranges per file. Options: {@code --users --trips --days --start --seed --files --invalidRate
- * --duplicateRate --format=parquet|jsonl --templates}. Streams: memory stays flat whatever the size.
+ * --duplicateRate --anomalyRate --format=parquet|jsonl --templates}. Streams: memory stays flat whatever the size.
  */
 public final class GenerateTrips {
   private GenerateTrips() {}
 
   /** The generator's settings. */
-  record Settings(
+  public record Settings(
       long users,
       long trips,
       int days,
@@ -37,11 +40,12 @@ public final class GenerateTrips {
       int files,
       double invalidRate,
       double duplicateRate,
+      double anomalyRate,
       String format,
       Path output,
       List<Path> templates) {
 
-    static Settings parse(String[] args) {
+    public static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
       for (String arg : args) {
         if (arg.equals("--help")) {
@@ -76,6 +80,7 @@ public final class GenerateTrips {
               Integer.parseInt(a.getOrDefault("files", String.valueOf(Math.max(1, (trips + 1_999_999) / 2_000_000)))),
               Double.parseDouble(a.getOrDefault("invalidRate", "0.02")),
               Double.parseDouble(a.getOrDefault("duplicateRate", "0.01")),
+              Double.parseDouble(a.getOrDefault("anomalyRate", "0.001")),
               a.getOrDefault("format", "parquet").toLowerCase(Locale.ROOT),
               Path.of(a.get("output")),
               templateFiles);
@@ -105,7 +110,7 @@ public final class GenerateTrips {
 
     static String usage() {
       return "usage: GenerateTrips --output=DIR [--users=N] [--trips=M] [--days=D] [--start=YYYY-MM-DD] [--seed=S]"
-          + " [--files=F] [--invalidRate=0.02] [--duplicateRate=0.01] [--format=parquet|jsonl]"
+          + " [--files=F] [--invalidRate=0.02] [--duplicateRate=0.01] [--anomalyRate=0.001] [--format=parquet|jsonl]"
           + " [--templates=TLC files]";
     }
   }
@@ -131,7 +136,7 @@ public final class GenerateTrips {
   }
 
   /** Generates all files; returns {rows, invalid rows, duplicate copies}. */
-  static long[] generate(Settings s) throws Exception {
+  public static long[] generate(Settings s) throws Exception {
     List<Zone> zones = ZoneTable.load(null);
     TripTemplates templates = TripTemplates.load(s.templates(), zones);
     Files.createDirectories(s.output());
@@ -156,7 +161,7 @@ public final class GenerateTrips {
     }
   }
 
-  static String fileName(int file, String format) {
+  public static String fileName(int file, String format) {
     return String.format(Locale.ROOT, "trips-%05d.%s", file, format);
   }
 

@@ -1,0 +1,106 @@
+package dev.tripbeam.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.pipeline.generate.GenerateTrips;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * user_daily and anomalies on a small generated app-format input (templates: real trips of the three busiest routes
+ * of the bundled yellow file, so that routes reach the 30-trip minimum), on Direct, embedded Flink and Spark local:
+ * each must equal the plain-Java reference model exactly.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PerUserOutputsTest {
+  @TempDir static Path tmp;
+  private ReferenceModel model;
+  private long[] generated;
+  private TripPipeline.Outcome direct;
+  private ForkedRun flink;
+  private ForkedRun spark;
+
+  @BeforeAll
+  void generateAndRun() throws Exception {
+    List<String> lines = RealFiles.yellowLines();
+    Map<String, Integer> routes = new HashMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length == 18) {
+        routes.merge(f[7] + "," + f[8], 1, Integer::sum);
+      }
+    }
+    List<String> busiest =
+        routes.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+            .map(Map.Entry::getKey).toList();
+    List<String> templates = new ArrayList<>(List.of(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (f.length == 18 && busiest.contains(f[7] + "," + f[8])) {
+        templates.add(line);
+      }
+    }
+    Path templateFile = Files.write(tmp.resolve("templates.csv"), templates);
+    Path app = tmp.resolve("app");
+    generated =
+        GenerateTrips.generate(
+            GenerateTrips.Settings.parse(
+                new String[] {
+                  "--users=40", "--trips=600", "--days=2", "--files=1", "--seed=5", "--anomalyRate=0.02",
+                  "--output=" + app,
+                  "--templates=" + templateFile
+                }));
+    List<Path> files;
+    try (var list = Files.list(app)) {
+      files = list.sorted(Comparator.naturalOrder()).toList();
+    }
+    model = new ReferenceModel(files);
+    String input = app.resolve("*.parquet").toString();
+    direct = DirectRun.run(input, tmp.resolve("direct"));
+    flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + input, "--output=" + tmp.resolve("flink"));
+    spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + input, "--output=" + tmp.resolve("spark"));
+  }
+
+  @Test
+  void userDailyEqualsTheReferenceModelOnEveryRunner() throws Exception {
+    List<String> expected = model.userDaily();
+    assertTrue(expected.size() >= 40, "every user has days: " + expected.size());
+    assertTrue(
+        expected.stream().anyMatch(r -> Long.parseLong(r.split("\\|")[7]) < Long.parseLong(r.split("\\|")[2])),
+        "some days chain trips into fewer journeys");
+    assertEquals(0, flink.exitCode, flink::toString);
+    assertEquals(0, spark.exitCode, spark::toString);
+    assertEquals(expected, Outputs.userDaily(tmp.resolve("direct")));
+    assertEquals(expected, Outputs.userDaily(flink.output));
+    assertEquals(expected, Outputs.userDaily(spark.output));
+  }
+
+  @Test
+  void anomaliesEqualTheReferenceModelOnEveryRunner() throws Exception {
+    List<String> expected = model.anomalies();
+    assertTrue(!expected.isEmpty(), "the generated input has fare outliers");
+    assertEquals(expected, Outputs.anomalies(tmp.resolve("direct")));
+    assertEquals(expected, Outputs.anomalies(flink.output));
+    assertEquals(expected, Outputs.anomalies(spark.output));
+  }
+
+  @Test
+  void generatedDirtIsAccountedFor() {
+    assertEquals(generated[0], direct.report.read());
+    assertEquals(generated[2], direct.report.duplicates(), "duplicate copies of valid trips");
+    assertEquals(model.unique.size(), direct.report.valid());
+    assertTrue(direct.report.rejectedTotal() >= generated[1], direct.report.rejected()::toString);
+    assertTrue(direct.report.reconciled());
+  }
+}
