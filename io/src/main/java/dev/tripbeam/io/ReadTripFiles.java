@@ -3,6 +3,7 @@ package dev.tripbeam.io;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
+import dev.tripbeam.transforms.TripCoders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -45,10 +46,14 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
 
   @Override
   public PCollectionTuple expand(PCollection<String> paths) {
-    return paths
-        .apply("MatchTripFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-        .apply("OpenTripFiles", FileIO.readMatches().withCompression(Compression.AUTO))
-        .apply("ParseTripRows", ParDo.of(new ReadFn(format)).withOutputTags(RAW, TupleTagList.of(UNREADABLE)));
+    PCollectionTuple out =
+        paths
+            .apply("MatchTripFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+            .apply("OpenTripFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+            .apply(
+                "ParseTripRows", ParDo.of(new ReadFn(format)).withOutputTags(RAW, TupleTagList.of(UNREADABLE)));
+    out.get(RAW).setCoder(TripCoders.rawTrip());
+    return out;
   }
 
   private static final class ReadFn extends DoFn<FileIO.ReadableFile, RawTrip> {

@@ -7,6 +7,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -40,6 +43,22 @@ public final class TripFileReader {
   }
 
   private TripFileReader() {}
+
+  /** Opens a file of the local file system directly (gzip by a {@code .gz} name), for tools that run outside Beam. */
+  public static Opener localOpener(Path file) {
+    return new Opener() {
+      @Override
+      public InputStream open() throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+      }
+
+      @Override
+      public SeekableByteChannel openSeekable() throws IOException {
+        return Files.newByteChannel(file);
+      }
+    };
+  }
 
   /**
    * Emits every data row of the file. Rows already emitted stay emitted when the file fails part way.

@@ -1,14 +1,13 @@
 package dev.tripbeam.io;
 
-import org.apache.avro.generic.GenericRecord;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -33,6 +32,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
   private final String tempDirectory;
   private final AvroRecords.Layout<T> layout;
   private final @Nullable String partitionColumn;
+  private final @Nullable SerializableFunction<T, String> partitionValue;
   private final int shards;
 
   private WriteParquet(
@@ -40,11 +40,13 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
       String tempDirectory,
       AvroRecords.Layout<T> layout,
       @Nullable String partitionColumn,
+      @Nullable SerializableFunction<T, String> partitionValue,
       int shards) {
     this.directory = directory;
     this.tempDirectory = tempDirectory;
     this.layout = layout;
     this.partitionColumn = partitionColumn;
+    this.partitionValue = partitionValue;
     this.shards = shards;
   }
 
@@ -53,12 +55,12 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
    * glob, so that no staging directory is ever left inside a zone).
    */
   public static <T> WriteParquet<T> to(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
-    return new WriteParquet<>(directory, tempDirectory, layout, null, DEFAULT_SHARDS);
+    return new WriteParquet<>(directory, tempDirectory, layout, null, null, DEFAULT_SHARDS);
   }
 
-  /** Partitions the files by the (string) value of {@code column}. */
-  public WriteParquet<T> partitionedBy(String column) {
-    return new WriteParquet<>(directory, tempDirectory, layout, column, shards);
+  /** Partitions the files Hive-style as {@code column=value}, the value of each element given by {@code value}. */
+  public WriteParquet<T> partitionedBy(String column, SerializableFunction<T, String> value) {
+    return new WriteParquet<>(directory, tempDirectory, layout, column, value, shards);
   }
 
   /** Files per directory (per partition when partitioned). */
@@ -66,20 +68,16 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     if (count < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + count);
     }
-    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, count);
+    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, count);
   }
 
   @Override
   public WriteFilesResult<?> expand(PCollection<T> values) {
-    PCollection<GenericRecord> records =
-        values
-            .apply("ToParquetRecords", ParDo.of(new ToRecordFn<>(layout)))
-            .setCoder(AvroCoder.of(GenericRecord.class, layout.schema()));
     if (partitionColumn == null) {
-      return records.apply(
+      return values.apply(
           "WriteParquetFiles",
-          FileIO.<GenericRecord>write()
-              .via(ParquetIO.sink(layout.schema()))
+          FileIO.<T>write()
+              .via(new LayoutSink<>(layout))
               .to(directory)
               .withTempDirectory(tempDirectory)
               .withNumShards(shards)
@@ -87,28 +85,45 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
               .withSuffix(".parquet"));
     }
     String column = partitionColumn;
-    return records.apply(
+    return values.apply(
         "WritePartitionedParquetFiles",
-        FileIO.<String, GenericRecord>writeDynamic()
-            .by(r -> String.valueOf(r.get(column)))
+        FileIO.<String, T>writeDynamic()
+            .by(partitionValue)
             .withDestinationCoder(StringUtf8Coder.of())
-            .via(ParquetIO.sink(layout.schema()))
+            .via(new LayoutSink<>(layout))
             .to(directory)
             .withTempDirectory(tempDirectory)
             .withNumShards(shards)
             .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet")));
   }
 
-  private static final class ToRecordFn<T> extends DoFn<T, GenericRecord> {
+  /**
+   * Parquet sink of values: the values travel to the writers with their own (fast) coder and become Avro records
+   * only as they are written.
+   */
+  private static final class LayoutSink<T> implements FileIO.Sink<T> {
+    private static final long serialVersionUID = 1L;
     private final AvroRecords.Layout<T> layout;
+    private transient ParquetIO.@Nullable Sink delegate;
 
-    ToRecordFn(AvroRecords.Layout<T> layout) {
+    LayoutSink(AvroRecords.Layout<T> layout) {
       this.layout = layout;
     }
 
-    @ProcessElement
-    public void process(@Element T value, OutputReceiver<GenericRecord> out) {
-      out.output(layout.toRecord(value));
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      delegate = ParquetIO.sink(layout.schema());
+      delegate.open(channel);
+    }
+
+    @Override
+    public void write(T element) throws IOException {
+      delegate.write(layout.toRecord(element));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      delegate.flush();
     }
   }
 }

@@ -1,12 +1,9 @@
 package dev.tripbeam.io;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /** The real NYC TLC files bundled under tests/data, and helpers to derive dirty files from them. */
 final class RealData {
@@ -16,21 +13,6 @@ final class RealData {
   static final Path GE_2019_01 = DIR.resolve("ge_yellow_samples/yellow_tripdata_sample_2019-01.csv.gz");
 
   private RealData() {}
-
-  static TripFileReader.Opener opener(Path file) {
-    return new TripFileReader.Opener() {
-      @Override
-      public InputStream open() throws IOException {
-        InputStream in = Files.newInputStream(file);
-        return file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in;
-      }
-
-      @Override
-      public SeekableByteChannel openSeekable() throws IOException {
-        return Files.newByteChannel(file);
-      }
-    };
-  }
 
   /** The header and the first {@code rows} data lines of the real yellow CSV. */
   static List<String> yellowHead(int rows) throws IOException {

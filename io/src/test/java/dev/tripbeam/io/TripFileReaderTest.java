@@ -20,7 +20,7 @@ class TripFileReaderTest {
 
   private static List<RawTrip> read(Path file) throws UnreadableFileException {
     List<RawTrip> rows = new ArrayList<>();
-    TripFileReader.read(file.toString(), InputFormat.AUTO, RealData.opener(file), rows::add);
+    TripFileReader.read(file.toString(), InputFormat.AUTO, TripFileReader.localOpener(file), rows::add);
     return rows;
   }
 

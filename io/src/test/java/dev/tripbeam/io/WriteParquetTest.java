@@ -64,7 +64,7 @@ class WriteParquetTest {
     String dailyDir = tmp.resolve("aggregated/zone_daily").toString();
 
     p.apply("CreateTrips", Create.of(trips))
-        .apply("WriteTrips", WriteParquet.to(tripsDir, tmp.resolve("_temporary/t").toString(), AvroRecords.processedTrips()).partitionedBy("pickup_date"));
+        .apply("WriteTrips", WriteParquet.to(tripsDir, tmp.resolve("_temporary/t").toString(), AvroRecords.processedTrips()).partitionedBy("pickup_date", EnrichedTrip::getPickupDate));
     p.apply("CreateDaily", Create.of(row))
         .apply("WriteDaily", WriteParquet.to(dailyDir, tmp.resolve("_temporary/d").toString(), AvroRecords.zoneDaily()));
     p.run().waitUntilFinish();

@@ -178,6 +178,24 @@ public final class TripPipeline {
     if (!hasRunner && runner != null && !runner.isBlank()) {
       out.add("--runner=" + runner);
     }
+    boolean flink =
+        out.stream().anyMatch(a -> a.equals("--runner=FlinkRunner") || a.endsWith(".FlinkRunner"));
+    if (flink && out.stream().noneMatch(a -> a.startsWith("--objectReuse"))) {
+      // Every element tripbeam passes is immutable, so Flink may hand objects between chained operators without a
+      // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
+      out.add("--objectReuse=true");
+    }
+    boolean spark =
+        out.stream().anyMatch(a -> a.equals("--runner=SparkRunner") || a.endsWith(".SparkRunner"));
+    if (spark && out.stream().noneMatch(a -> a.startsWith("--storageLevel"))) {
+      // Beam's Spark runner caches every multi-consumer RDD MEMORY_ONLY by default: out of heap at 5M trips.
+      out.add("--storageLevel=MEMORY_AND_DISK_SER");
+    }
+    if (spark && System.getProperty("spark.default.parallelism") == null) {
+      // SparkConf reads spark.* system properties. With local[N]'s default of N partitions, one partition held a
+      // whole input file's trips and its cached block no longer fit the heap; smaller partitions do.
+      System.setProperty("spark.default.parallelism", "16");
+    }
     return out.toArray(new String[0]);
   }
 
@@ -279,7 +297,7 @@ public final class TripPipeline {
     enriched.apply(
         "WriteProcessedTrips",
         WriteParquet.to(layout.processedTrips(), staging + "/processed_trips", AvroRecords.processedTrips())
-            .partitionedBy("pickup_date"));
+            .partitionedBy("pickup_date", EnrichedTrip::getPickupDate));
     zoneDaily.apply(
         "WriteZoneDaily", WriteParquet.to(layout.zoneDaily(), staging + "/zone_daily", AvroRecords.zoneDaily()));
     userDaily.apply(

@@ -7,10 +7,6 @@ import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.Zone;
 import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.TripRules;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +31,7 @@ final class ReferenceModel {
     TripRules rules = TripRules.defaults();
     Map<String, Trip> byId = new TreeMap<>();
     for (Path file : files) {
-      TripFileReader.read(file.toString(), InputFormat.AUTO, opener(file), raw -> {
+      TripFileReader.read(file.toString(), InputFormat.AUTO, TripFileReader.localOpener(file), raw -> {
         TripRules.Outcome o = rules.check(raw, known::contains);
         if (o.isValid()) {
           byId.merge(o.getTrip().getTripId(), o.getTrip(),
@@ -115,17 +111,4 @@ final class ReferenceModel {
     return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2.0;
   }
 
-  private static TripFileReader.Opener opener(Path file) {
-    return new TripFileReader.Opener() {
-      @Override
-      public InputStream open() throws IOException {
-        return Files.newInputStream(file);
-      }
-
-      @Override
-      public SeekableByteChannel openSeekable() throws IOException {
-        return Files.newByteChannel(file);
-      }
-    };
-  }
 }

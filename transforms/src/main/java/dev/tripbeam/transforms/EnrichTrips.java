@@ -29,7 +29,9 @@ public final class EnrichTrips extends PTransform<PCollection<Trip>, PCollection
 
   @Override
   public PCollection<EnrichedTrip> expand(PCollection<Trip> trips) {
-    return trips.apply("JoinZoneNames", ParDo.of(new JoinFn(zones)).withSideInputs(zones));
+    return trips
+        .apply("JoinZoneNames", ParDo.of(new JoinFn(zones)).withSideInputs(zones))
+        .setCoder(TripCoders.enrichedTrip());
   }
 
   private static final class JoinFn extends DoFn<Trip, EnrichedTrip> {

@@ -6,7 +6,7 @@ import org.apache.beam.sdk.coders.CustomCoder;
  * Base of tripbeam's hand-written coders: they hold no state, so any two instances of one class are equal (Beam
  * compares coders, e.g. a GroupByKey's declared and inferred ones), and their encodings are deterministic.
  */
-abstract class StatelessCoder<T> extends CustomCoder<T> {
+public abstract class StatelessCoder<T> extends CustomCoder<T> {
   private static final long serialVersionUID = 1L;
 
   @Override

@@ -43,11 +43,14 @@ public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PColle
 
   @Override
   public PCollectionTuple expand(PCollection<RawTrip> input) {
-    return input.apply(
-        "CheckTripRules",
-        ParDo.of(new CheckFn(rules, zones))
-            .withSideInputs(zones)
-            .withOutputTags(VALID, TupleTagList.of(REJECTED)));
+    PCollectionTuple out =
+        input.apply(
+            "CheckTripRules",
+            ParDo.of(new CheckFn(rules, zones))
+                .withSideInputs(zones)
+                .withOutputTags(VALID, TupleTagList.of(REJECTED)));
+    out.get(VALID).setCoder(TripCoders.trip());
+    return out;
   }
 
   private static final class CheckFn extends DoFn<RawTrip, Trip> {

@@ -7,9 +7,6 @@ import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.Zone;
 import dev.tripbeam.transforms.TripRules;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Real trips used as templates by the generator: every valid trip of the given TLC files (zone pair, distance,
@@ -49,7 +45,7 @@ final class TripTemplates {
     TripTemplates templates = new TripTemplates();
     for (Path file : files) {
       try {
-        TripFileReader.read(file.toString(), InputFormat.AUTO, opener(file), raw -> {
+        TripFileReader.read(file.toString(), InputFormat.AUTO, TripFileReader.localOpener(file), raw -> {
           TripRules.Outcome outcome = rules.check(raw, known::contains);
           if (outcome.isValid() && outcome.getTrip().getDistanceMiles() > 0) {
             templates.add(outcome.getTrip());
@@ -76,18 +72,4 @@ final class TripTemplates {
     byPickupZone.computeIfAbsent(template.pu(), k -> new ArrayList<>()).add(template);
   }
 
-  private static TripFileReader.Opener opener(Path file) {
-    return new TripFileReader.Opener() {
-      @Override
-      public InputStream open() throws IOException {
-        InputStream in = Files.newInputStream(file);
-        return file.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
-      }
-
-      @Override
-      public SeekableByteChannel openSeekable() throws IOException {
-        return Files.newByteChannel(file);
-      }
-    };
-  }
 }

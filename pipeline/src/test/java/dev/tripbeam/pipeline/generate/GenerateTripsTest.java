@@ -11,9 +11,6 @@ import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.Zone;
 import dev.tripbeam.transforms.TripRules;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,17 +37,7 @@ class GenerateTripsTest {
 
   static List<RawTrip> read(Path file) throws Exception {
     List<RawTrip> rows = new ArrayList<>();
-    TripFileReader.read(file.toString(), InputFormat.APP, new TripFileReader.Opener() {
-      @Override
-      public InputStream open() throws IOException {
-        return Files.newInputStream(file);
-      }
-
-      @Override
-      public SeekableByteChannel openSeekable() throws IOException {
-        return Files.newByteChannel(file);
-      }
-    }, rows::add);
+    TripFileReader.read(file.toString(), InputFormat.APP, TripFileReader.localOpener(file), rows::add);
     return rows;
   }
 

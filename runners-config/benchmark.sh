@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The runner benchmark: generated app-format Parquet through all outputs on embedded Flink and Spark local, the
+# single-threaded plain-Java floor and DuckDB SQL (Direct at a small size only). Writes docs/benchmarks.md and
+# docs/benchmarks.png. Settings (environment): SIZES, RUNS, ENGINES, DIRECT_SIZE (empty: skip Direct), BENCH_DIR.
+# Results accumulate in $BENCH_DIR/results.tsv; the report covers all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"1000000 5000000 30000000"}
+RUNS=${RUNS:-3}
+ENGINES=${ENGINES:-"floor duckdb flink spark"}
+DIRECT_SIZE=${DIRECT_SIZE-2000}
+BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
+COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS runners-config/benchmark.sh"
+if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+  export PATH="$JAVA_HOME/bin:$PATH"
+fi
+[ -x /usr/bin/time ] || { echo "benchmark: needs GNU time (apt-get install time)" >&2; exit 2; }
+
+mvn -q -B -DskipTests test-compile
+FLINK_CP=$(cat runners-config/flink/target/runtime.classpath)
+SPARK_CP=$(cat runners-config/spark/target/runtime.classpath)
+TEST_CP=tests/target/test-classes:$(cat tests/target/test.classpath)
+OPENS="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+DATA=tests/data/nyc_tlc
+TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
+mkdir -p "$BENCH_DIR"
+RESULTS="$BENCH_DIR/results.tsv"
+[ -f "$RESULTS" ] || printf 'engine\ttrips\trun\twall_s\tpeak_rss_kb\n' > "$RESULTS"
+
+generate() {
+  local size=$1 dir="$BENCH_DIR/app-$1"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    # Raw files of about 500k trips, as a lake's raw zone holds them: every engine reads them in parallel.
+    java -Xmx4g -cp "$FLINK_CP" dev.tripbeam.pipeline.generate.GenerateTrips --trips="$size" \
+      --users=$(( size / 2 > 0 ? size / 2 : 1 )) --files=$(( size / 500000 > 2 ? size / 500000 : 2 )) \
+      --templates="$TEMPLATES" --output="$dir"
+    touch "$dir/.complete"
+  fi
+}
+
+measure() {
+  local engine=$1 size=$2 run=$3 in="$BENCH_DIR/app-$2" out="$BENCH_DIR/out-$1"
+  rm -rf "$out"
+  local cmd
+  case $engine in
+    flink)  cmd=(java -Xmx6g $OPENS -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner --input="$in/*.parquet" --output="$out") ;;
+    spark)  cmd=(java -Xmx6g $OPENS -cp "$SPARK_CP" dev.tripbeam.pipeline.TripPipeline --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out") ;;
+    direct) cmd=(java -Xmx4g -cp "$TEST_CP" dev.tripbeam.pipeline.TripPipeline --runner=DirectRunner --input="$in/*.parquet" --output="$out") ;;
+    floor)  cmd=(java -Xmx16g -cp "$FLINK_CP" dev.tripbeam.pipeline.bench.PlainJavaFloor --input="$in" --output="$out") ;;
+    duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;
+  esac
+  SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "${cmd[@]}" > "$BENCH_DIR/last-$engine.log" 2>&1 \
+    || { echo "benchmark: $engine at $size failed, see $BENCH_DIR/last-$engine.log" >&2; tail -5 "$BENCH_DIR/last-$engine.log" >&2; return 1; }
+  read -r wall rss < <(tail -n 1 "$BENCH_DIR/time.txt")
+  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$size" "$run" "$wall" "$rss" >> "$RESULTS"
+  echo "benchmark: $engine $size run $run: ${wall}s, peak RSS ${rss} KiB"
+}
+
+if [ -n "$DIRECT_SIZE" ]; then
+  generate "$DIRECT_SIZE"
+  measure direct "$DIRECT_SIZE" 1
+fi
+for size in $SIZES; do
+  generate "$size"
+  for run in $(seq 1 "$RUNS"); do
+    for engine in $ENGINES; do
+      [ "$engine" = direct ] && continue
+      measure "$engine" "$size" "$run"
+    done
+  done
+done
+java -cp "$TEST_CP" dev.tripbeam.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/benchmarks.png \
+  docs/benchmark-notes.md "$COMMAND"
+echo "benchmark: wrote docs/benchmarks.md and docs/benchmarks.png"
