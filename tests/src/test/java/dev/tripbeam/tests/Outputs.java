@@ -18,20 +18,7 @@ final class Outputs {
   private Outputs() {}
 
   static List<String> query(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      ResultSetMetaData meta = r.getMetaData();
-      List<String> rows = new ArrayList<>();
-      while (r.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          row.append(i > 1 ? "|" : "").append(r.getString(i));
-        }
-        rows.add(row.toString());
-      }
-      return rows;
-    }
+    return typedRows(sql);
   }
 
   /** Every zone_daily row, every column, sorted. */
