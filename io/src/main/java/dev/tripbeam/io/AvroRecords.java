@@ -174,6 +174,35 @@ public final class AvroRecords {
     return r;
   }
 
+  /** The trip of a processed-trips row (the inverse of {@link #processedTrips()} for the trip's own fields). */
+  public static Trip trip(GenericRecord r) {
+    return Trip.builder()
+        .setTripId(r.get("trip_id").toString())
+        .setSource(r.get("source").toString())
+        .setVendorId((Integer) r.get("vendor_id"))
+        .setPickupMicros(micros(r.get("pickup_datetime")))
+        .setDropoffMicros(micros(r.get("dropoff_datetime")))
+        .setPuZoneId((Integer) r.get("pu_zone_id"))
+        .setDoZoneId((Integer) r.get("do_zone_id"))
+        .setPassengerCount((Integer) r.get("passenger_count"))
+        .setDistanceMiles((Double) r.get("trip_distance"))
+        .setFareCents((Long) r.get("fare_cents"))
+        .setTipCents((Long) r.get("tip_cents"))
+        .setTollsCents((Long) r.get("tolls_cents"))
+        .setTotalCents((Long) r.get("total_cents"))
+        .setPaymentType((Integer) r.get("payment_type"))
+        .setUserId(r.get("user_id") == null ? null : r.get("user_id").toString())
+        .build();
+  }
+
+  /** Local-timestamp micros as read back: a long, or a {@code LocalDateTime} when the reader applies conversions. */
+  private static long micros(Object value) {
+    if (value instanceof java.time.LocalDateTime t) {
+      return dev.tripbeam.model.LocalTimes.toMicros(t);
+    }
+    return (Long) value;
+  }
+
   static GenericRecord zoneDaily(ZoneDaily z) {
     GenericData.Record r = new GenericData.Record(ZONE_DAILY);
     r.put("pickup_date", z.getPickupDate());

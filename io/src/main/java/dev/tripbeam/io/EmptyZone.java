@@ -25,10 +25,17 @@ public final class EmptyZone {
       return false;
     }
     ParquetIO.Sink sink = ParquetIO.sink(layout.schema());
-    try (WritableByteChannel channel =
-        FileSystems.create(FileSystems.matchNewResource(directory + "/" + FILE, false), "application/octet-stream")) {
+    WritableByteChannel channel =
+        FileSystems.create(FileSystems.matchNewResource(directory + "/" + FILE, false), "application/octet-stream");
+    try {
       sink.open(channel);
       sink.flush();
+    } finally {
+      // The Parquet writer closes the channel itself; closing an S3 channel twice completes its upload twice, and S3
+      // answers the second with NoSuchUpload.
+      if (channel.isOpen()) {
+        channel.close();
+      }
     }
     return true;
   }

@@ -3,7 +3,7 @@ package dev.tripbeam.pipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The zones under {@code --output}. */
+/** The zones under {@code --output}, and the lake's own folders ({@code _manifests}, {@code _reports}, staging). */
 final class OutputLayout {
   static final String PROCESSED_TRIPS = "processed_trips";
   static final String ZONE_DAILY = "zone_daily";
@@ -15,6 +15,10 @@ final class OutputLayout {
 
   OutputLayout(String output) {
     this.root = output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
+  }
+
+  String root() {
+    return root;
   }
 
   String processedTrips() {
@@ -41,13 +45,27 @@ final class OutputLayout {
     return root + "/_reports/run-" + runId + ".json";
   }
 
+  /** The run's counts, written by the pipeline into its staging area (read into the report). */
   String counts(String runId) {
-    return root + "/_reports/run-" + runId + ".counts.tsv";
+    return staging(runId) + "/run-counts.tsv";
+  }
+
+  String manifests() {
+    return root + "/_manifests";
+  }
+
+  String stagingRoot() {
+    return root + "/_temporary";
   }
 
   /** Where a run stages its files before they are published into the zones. */
   String staging(String runId) {
-    return root + "/_temporary/" + runId;
+    return stagingRoot() + "/" + runId;
+  }
+
+  /** The same zones inside the run's staging area: the pipeline writes there, publishing copies into the zones. */
+  OutputLayout staged(String runId) {
+    return new OutputLayout(staging(runId) + "/out");
   }
 
   /** The curated zones by output name, in report order. */

@@ -24,10 +24,14 @@ public final class RunReport {
   static final String UNIQUE = "valid";
   static final String REJECTED_PREFIX = "rejected.";
   static final String ROWS_PREFIX = "rows.";
+  static final String PROCESSED_BEFORE = "processed_before";
 
   private final String runId;
   private final String runner;
+  private final String mode;
   private final List<Map<String, Object>> inputs;
+  private final int skippedInputs;
+  private final long processedBefore;
   private final Instant start;
   private final Instant end;
   private final long read;
@@ -39,14 +43,19 @@ public final class RunReport {
   RunReport(
       String runId,
       String runner,
+      String mode,
       List<Map<String, Object>> inputs,
+      int skippedInputs,
       Instant start,
       Instant end,
       Map<String, Long> counts,
       Map<String, String> outputPaths) {
     this.runId = runId;
     this.runner = runner;
+    this.mode = mode;
     this.inputs = inputs;
+    this.skippedInputs = skippedInputs;
+    this.processedBefore = counts.getOrDefault(PROCESSED_BEFORE, 0L);
     this.start = start;
     this.end = end;
     Map<String, Long> byReason = new TreeMap<>();
@@ -124,7 +133,10 @@ public final class RunReport {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("run_id", runId);
     root.put("runner", runner);
+    root.put("mode", mode);
     root.put("inputs", inputs);
+    root.put("inputs_already_processed", skippedInputs);
+    root.put("trips_processed_before", processedBefore);
     root.put("start_time", start.toString());
     root.put("end_time", end.toString());
     root.put("wall_seconds", wallTime().toMillis() / 1000.0);
@@ -141,7 +153,15 @@ public final class RunReport {
   /** A few lines for a person at a terminal. */
   public String summary(String reportPath) {
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "tripbeam run %s on %s: %d input file(s)%n", runId, runner, inputs.size()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "tripbeam run %s on %s (%s): %d input file(s)%s%n",
+            runId,
+            runner,
+            mode.replace('_', ' '),
+            inputs.size(),
+            skippedInputs == 0 ? "" : ", " + skippedInputs + " already processed"));
     s.append(String.format(Locale.ROOT, "  read        %,d%n", read));
     s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
     s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));

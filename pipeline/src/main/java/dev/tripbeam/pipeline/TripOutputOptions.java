@@ -25,12 +25,14 @@ public interface TripOutputOptions extends PipelineOptions {
   void setRunId(String value);
 
   @Description(
-      "Replace the processed, aggregated and rejected zones if --output already holds them. Without it, a run "
-          + "into a non-empty output stops with an error instead of mixing two runs' files.")
+      "Process only the raw files the lake's manifest (_manifests/) does not list yet, add their trips to the "
+          + "processed zone (trips seen in earlier runs count as duplicates) and recompute the aggregated zones over "
+          + "all processed trips. Without it, a run replaces every zone with its own output (a full refresh), so "
+          + "running the same input twice gives the same lake.")
   @Default.Boolean(false)
-  boolean getOverwrite();
+  boolean getIncremental();
 
-  void setOverwrite(boolean value);
+  void setIncremental(boolean value);
 
   /** A run id like {@code 20261121T220501Z-4f2a9c}. */
   class RunIdFactory implements DefaultValueFactory<String> {

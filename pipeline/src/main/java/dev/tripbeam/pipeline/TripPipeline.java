@@ -3,6 +3,7 @@ package dev.tripbeam.pipeline;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.io.EmptyZone;
 import dev.tripbeam.io.InputFormat;
+import dev.tripbeam.io.ReadProcessedTrips;
 import dev.tripbeam.io.ReadTripFiles;
 import dev.tripbeam.io.WriteParquet;
 import dev.tripbeam.io.WriteRunCounts;
@@ -20,35 +21,30 @@ import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.CountRecords;
 import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.DetectFareAnomalies;
+import dev.tripbeam.transforms.DropSeenTrips;
 import dev.tripbeam.transforms.EnrichTrips;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.stream.Stream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
@@ -59,6 +55,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The tripbeam batch job: raw trip files in, curated zones and a run report out.
@@ -71,6 +68,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 public final class TripPipeline {
   static final String DEFAULT_RUNNER_PROPERTY = "tripbeam.defaultRunner";
+  private static final String SPARK_PARALLELISM = "spark.default.parallelism";
+  private static final String AUTO_SPARK_PARALLELISM = "tripbeam.autoSparkParallelism";
 
   private TripPipeline() {}
 
@@ -105,16 +104,19 @@ public final class TripPipeline {
     }
   }
 
-  /** What a finished run returns. */
+  /** What a finished run returns; report, result and path are null when an incremental run found nothing new. */
   public static final class Outcome {
-    public final RunReport report;
-    public final PipelineResult result;
-    public final String reportPath;
+    public final @Nullable RunReport report;
+    public final @Nullable PipelineResult result;
+    public final @Nullable String reportPath;
+    public final String summary;
 
-    Outcome(RunReport report, PipelineResult result, String reportPath) {
+    Outcome(
+        @Nullable RunReport report, @Nullable PipelineResult result, @Nullable String reportPath, String summary) {
       this.report = report;
       this.result = result;
       this.reportPath = reportPath;
+      this.summary = summary;
     }
   }
 
@@ -146,8 +148,8 @@ public final class TripPipeline {
     }
     try {
       Outcome outcome = run(options);
-      System.out.print(outcome.report.summary(outcome.reportPath));
-      return outcome.report.reconciled() ? 0 : 1;
+      System.out.print(outcome.summary);
+      return outcome.report == null || outcome.report.reconciled() ? 0 : 1;
     } catch (UserError e) {
       System.err.println("tripbeam: " + e.getMessage());
       return 1;
@@ -185,27 +187,87 @@ public final class TripPipeline {
       // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
       out.add("--objectReuse=true");
     }
+    boolean embeddedFlink =
+        flink
+            && out.stream()
+                .filter(a -> a.startsWith("--flinkMaster="))
+                .allMatch(a -> a.equals("--flinkMaster=[local]") || a.equals("--flinkMaster=[auto]"));
+    if (embeddedFlink
+        && out.stream().noneMatch(a -> a.startsWith("--flinkConfDir"))
+        && System.getenv("FLINK_CONF_DIR") == null) {
+      out.add("--flinkConfDir=" + embeddedFlinkConf());
+    }
     boolean spark =
         out.stream().anyMatch(a -> a.equals("--runner=SparkRunner") || a.endsWith(".SparkRunner"));
     if (spark && out.stream().noneMatch(a -> a.startsWith("--storageLevel"))) {
       // Beam's Spark runner caches every multi-consumer RDD MEMORY_ONLY by default: out of heap at 5M trips.
       out.add("--storageLevel=MEMORY_AND_DISK_SER");
     }
-    if (spark && System.getProperty("spark.default.parallelism") == null) {
+    if (spark && System.getProperty(SPARK_PARALLELISM) == null) {
       // SparkConf reads spark.* system properties. With local[N]'s default of N partitions, one partition held a
-      // whole input file's trips and its cached block no longer fit the heap; smaller partitions do.
-      System.setProperty("spark.default.parallelism", "16");
+      // whole input file's trips and its cached block no longer fit the heap; run() sizes it to the input instead.
+      System.setProperty(AUTO_SPARK_PARALLELISM, "true");
     }
     return out.toArray(new String[0]);
   }
 
-  /** Validates, builds and runs the job, waits for it, and writes the run report. */
+  /** A folder holding tripbeam's configuration of the embedded Flink mini-cluster (a classpath resource). */
+  private static String embeddedFlinkConf() {
+    try (InputStream conf = TripPipeline.class.getResourceAsStream("flink-embedded-conf.yaml")) {
+      Path dir = Files.createTempDirectory("tripbeam-flink-conf");
+      Path file = dir.resolve("flink-conf.yaml");
+      dir.toFile().deleteOnExit();
+      Files.copy(conf, file);
+      file.toFile().deleteOnExit();
+      return dir.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the embedded Flink configuration", e);
+    }
+  }
+
+  /**
+   * Validates, builds and runs the job, waits for it, and publishes its outputs and report into the lake. An
+   * incremental run with no new raw file changes nothing and returns an outcome without a report.
+   */
   public static Outcome run(TripPipelineOptions options) {
     TripPipelineOptions.validate(options);
     FileSystems.setDefaultPipelineOptions(options);
-    List<MatchResult.Metadata> inputs = resolveInputs(options.getInput());
     OutputLayout layout = new OutputLayout(options.getOutput());
-    prepareOutput(layout, options.getOverwrite());
+    Lake lake = new Lake(layout);
+    String runId = options.getRunId();
+    boolean incremental = options.getIncremental();
+    List<Lake.RawFile> rawFiles = new ArrayList<>();
+    int skipped = 0;
+    boolean readHistory;
+    try {
+      for (String recovered : lake.recover()) {
+        System.err.println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
+      }
+      Set<String> committed = incremental ? lake.committedRawFiles() : Set.of();
+      for (MatchResult.Metadata file : resolveInputs(options.getInput())) {
+        Lake.RawFile raw = Lake.RawFile.of(file);
+        if (committed.contains(raw.key())) {
+          skipped++;
+        } else {
+          rawFiles.add(raw);
+        }
+      }
+      readHistory = incremental && lake.hasCommittedRuns();
+    } catch (IOException e) {
+      throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
+    }
+    if (rawFiles.isEmpty()) {
+      return new Outcome(
+          null,
+          null,
+          null,
+          String.format(
+              Locale.ROOT,
+              "tripbeam run %s: no new raw file under %s (%d already processed); the lake is unchanged%n",
+              runId,
+              options.getInput(),
+              skipped));
+    }
     List<Zone> zones;
     try {
       zones = ZoneTable.load(options.getZones());
@@ -213,10 +275,15 @@ public final class TripPipeline {
       throw new UserError("cannot load the zone table: " + e.getMessage());
     }
 
+    if (Boolean.getBoolean(AUTO_SPARK_PARALLELISM)) {
+      // At least two partitions per raw file: with 16 partitions for 60 files (30M trips), cached blocks of ~1 GB
+      // ran a 6 GiB heap out of memory when read back.
+      System.setProperty(SPARK_PARALLELISM, Integer.toString(Math.max(16, 2 * rawFiles.size())));
+    }
     Pipeline pipeline = Pipeline.create(options);
     List<String> paths = new ArrayList<>();
-    inputs.forEach(m -> paths.add(m.resourceId().toString()));
-    build(pipeline, options, paths, zones);
+    rawFiles.forEach(f -> paths.add(f.path()));
+    build(pipeline, options, paths, zones, readHistory);
     Instant start = Instant.now();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -224,41 +291,58 @@ public final class TripPipeline {
     if (state != PipelineResult.State.DONE) {
       throw new UserError("the pipeline ended in state " + state);
     }
+    OutputLayout staged = layout.staged(runId);
     try {
-      EmptyZone.ensureReadable(layout.zoneDaily(), AvroRecords.zoneDaily());
-      EmptyZone.ensureReadable(layout.userDaily(), AvroRecords.userDaily());
-      EmptyZone.ensureReadable(layout.anomalies(), AvroRecords.anomalies());
-      EmptyZone.ensureReadable(layout.rejected(), AvroRecords.rejected());
+      EmptyZone.ensureReadable(staged.zoneDaily(), AvroRecords.zoneDaily());
+      EmptyZone.ensureReadable(staged.userDaily(), AvroRecords.userDaily());
+      EmptyZone.ensureReadable(staged.anomalies(), AvroRecords.anomalies());
+      EmptyZone.ensureReadable(staged.rejected(), AvroRecords.rejected());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write an empty zone file", e);
     }
 
     List<Map<String, Object>> inputInfo = new ArrayList<>();
-    for (MatchResult.Metadata m : inputs) {
+    for (Lake.RawFile f : rawFiles) {
       Map<String, Object> i = new LinkedHashMap<>();
-      i.put("path", m.resourceId().toString());
-      i.put("bytes", m.sizeBytes());
+      i.put("path", f.path());
+      i.put("bytes", f.size());
+      i.put("checksum", f.checksum());
       inputInfo.add(i);
     }
     RunReport report =
         new RunReport(
-            options.getRunId(),
+            runId,
             options.getRunner().getSimpleName(),
+            incremental ? Lake.INCREMENTAL : Lake.FULL_REFRESH,
             inputInfo,
+            skipped,
             start,
             end,
-            readCounts(layout.counts(options.getRunId())),
+            readCounts(layout.counts(runId)),
             layout.zones());
-    String reportPath = layout.report(options.getRunId());
-    writeText(reportPath, report.toJson());
-    removeStaging(layout.staging(options.getRunId()));
-    return new Outcome(report, result, reportPath);
+    String reportPath = layout.report(runId);
+    try {
+      lake.publish(lake.plan(runId, incremental, rawFiles, report.toJson()));
+    } catch (IOException e) {
+      throw new UserError(
+          "publishing run " + runId + " failed: " + e.getMessage() + "; the next run completes it");
+    }
+    return new Outcome(report, result, reportPath, report.summary(reportPath));
   }
 
-  /** Applies the whole job to {@code pipeline}; {@code inputFiles} are resolved paths, {@code zones} the table. */
+  /**
+   * Applies the whole job to {@code pipeline}; {@code inputFiles} are resolved paths, {@code zones} the table. Every
+   * output goes to the run's staging area. With {@code readHistory} the trips of the processed zone are read back:
+   * trips seen there count as duplicates, and the aggregates are computed over them and the new trips together.
+   */
   public static Graph build(
-      Pipeline pipeline, TripPipelineOptions options, List<String> inputFiles, List<Zone> zones) {
+      Pipeline pipeline,
+      TripPipelineOptions options,
+      List<String> inputFiles,
+      List<Zone> zones,
+      boolean readHistory) {
     OutputLayout layout = new OutputLayout(options.getOutput());
+    OutputLayout staged = layout.staged(options.getRunId());
     List<KV<Integer, Zone>> zoneEntries = new ArrayList<>();
     zones.forEach(z -> zoneEntries.add(KV.of(z.getLocationId(), z)));
     PCollectionView<Map<Integer, Zone>> zoneTable;
@@ -288,157 +372,112 @@ public final class TripPipeline {
             .and(checked.get(ValidateTrips.REJECTED))
             .apply("CollectRejectedTrips", Flatten.pCollections());
     PCollection<Trip> unique = valid.apply("DeduplicateTrips", DeduplicateTrips.of());
+    PCollection<Trip> allTrips = unique;
+    PCollection<Trip> history = null;
+    if (readHistory) {
+      history =
+          pipeline
+              .apply(
+                  "ListProcessedFiles",
+                  Create.of(layout.processedTrips() + "/**/*.parquet").withCoder(StringUtf8Coder.of()))
+              .apply("ReadProcessedTrips", ReadProcessedTrips.of());
+      unique = unique.apply("DropSeenTrips", DropSeenTrips.seenIn(history));
+      allTrips = PCollectionList.of(history).and(unique).apply("CollectAllTrips", Flatten.pCollections());
+    }
     PCollection<EnrichedTrip> enriched = unique.apply("EnrichTrips", EnrichTrips.of(zoneTable));
-    PCollection<ZoneDaily> zoneDaily = enriched.apply("AggregateZoneDaily", AggregateZoneDaily.of());
-    PCollection<UserDaily> userDaily = unique.apply("AggregateUserDaily", AggregateUserDaily.of());
-    PCollection<FareAnomaly> anomalies = unique.apply("DetectFareAnomalies", DetectFareAnomalies.of());
+    PCollection<EnrichedTrip> enrichedAll =
+        readHistory ? allTrips.apply("EnrichAllTrips", EnrichTrips.of(zoneTable)) : enriched;
+    PCollection<ZoneDaily> zoneDaily = enrichedAll.apply("AggregateZoneDaily", AggregateZoneDaily.of());
+    PCollection<UserDaily> userDaily = allTrips.apply("AggregateUserDaily", AggregateUserDaily.of());
+    PCollection<FareAnomaly> anomalies = allTrips.apply("DetectFareAnomalies", DetectFareAnomalies.of());
 
     String staging = layout.staging(options.getRunId());
     enriched.apply(
         "WriteProcessedTrips",
-        WriteParquet.to(layout.processedTrips(), staging + "/processed_trips", AvroRecords.processedTrips())
+        WriteParquet.to(staged.processedTrips(), staging + "/tmp/processed_trips", AvroRecords.processedTrips())
             .partitionedBy("pickup_date", EnrichedTrip::getPickupDate));
     zoneDaily.apply(
-        "WriteZoneDaily", WriteParquet.to(layout.zoneDaily(), staging + "/zone_daily", AvroRecords.zoneDaily()));
+        "WriteZoneDaily",
+        WriteParquet.to(staged.zoneDaily(), staging + "/tmp/zone_daily", AvroRecords.zoneDaily()));
     userDaily.apply(
-        "WriteUserDaily", WriteParquet.to(layout.userDaily(), staging + "/user_daily", AvroRecords.userDaily()));
+        "WriteUserDaily",
+        WriteParquet.to(staged.userDaily(), staging + "/tmp/user_daily", AvroRecords.userDaily()));
     anomalies.apply(
         "WriteFareAnomalies",
-        WriteParquet.to(layout.anomalies(), staging + "/anomalies", AvroRecords.anomalies()));
+        WriteParquet.to(staged.anomalies(), staging + "/tmp/anomalies", AvroRecords.anomalies()));
     rejected.apply(
-        "WriteRejectedTrips", WriteParquet.to(layout.rejected(), staging + "/rejected", AvroRecords.rejected()));
+        "WriteRejectedTrips",
+        WriteParquet.to(staged.rejected(), staging + "/tmp/rejected", AvroRecords.rejected()));
 
-    PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
-        .and(valid.apply("CountValidatedTrips", CountRecords.as(RunReport.VALIDATED)))
-        .and(unique.apply("CountUniqueTrips", CountRecords.as(RunReport.UNIQUE)))
-        .and(
-            rejected.apply(
-                "CountRejectedByReason", CountRecords.by(r -> RunReport.REJECTED_PREFIX + r.getReason())))
-        .and(
-            enriched.apply(
-                "CountProcessedTripRows",
-                CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS)))
-        .and(
-            zoneDaily.apply(
-                "CountZoneDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ZONE_DAILY)))
-        .and(
-            userDaily.apply(
-                "CountUserDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.USER_DAILY)))
-        .and(
-            anomalies.apply(
-                "CountAnomalyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ANOMALIES)))
-        .and(
-            rejected.apply(
-                "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)))
-        .apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/counts"));
+    PCollectionList<KV<String, Long>> counts =
+        PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
+            .and(valid.apply("CountValidatedTrips", CountRecords.as(RunReport.VALIDATED)))
+            .and(unique.apply("CountUniqueTrips", CountRecords.as(RunReport.UNIQUE)))
+            .and(
+                rejected.apply(
+                    "CountRejectedByReason", CountRecords.by(r -> RunReport.REJECTED_PREFIX + r.getReason())))
+            .and(
+                enriched.apply(
+                    "CountProcessedTripRows",
+                    CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS)))
+            .and(
+                zoneDaily.apply(
+                    "CountZoneDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ZONE_DAILY)))
+            .and(
+                userDaily.apply(
+                    "CountUserDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.USER_DAILY)))
+            .and(
+                anomalies.apply(
+                    "CountAnomalyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ANOMALIES)))
+            .and(
+                rejected.apply(
+                    "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)));
+    if (history != null) {
+      counts = counts.and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)));
+    }
+    counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
     return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);
   }
 
-  private static List<MatchResult.Metadata> resolveInputs(String input) {
-    List<String> globs = Arrays.stream(input.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  /**
+   * The raw files of {@code --input}: comma-separated paths or globs; a path that is not a file is a prefix (a
+   * folder, an S3 prefix) and stands for every file under it.
+   */
+  private static List<MatchResult.Metadata> resolveInputs(String input) throws IOException {
     List<MatchResult.Metadata> files = new ArrayList<>();
-    try {
-      List<MatchResult> matches = FileSystems.match(globs, EmptyMatchTreatment.ALLOW);
-      for (int i = 0; i < globs.size(); i++) {
-        MatchResult match = matches.get(i);
-        if (match.status() != MatchResult.Status.OK || match.metadata().isEmpty()) {
-          throw new UserError("no input file matches " + globs.get(i));
-        }
-        for (MatchResult.Metadata m : match.metadata()) {
-          if (!m.resourceId().isDirectory()) {
-            files.add(m);
-          }
-        }
+    for (String spec : input.split(",")) {
+      spec = spec.trim();
+      if (spec.isEmpty()) {
+        continue;
       }
-    } catch (IOException e) {
-      throw new UserError("cannot list --input " + input + ": " + e.getMessage());
+      List<MatchResult.Metadata> matched = LakeFiles.list(spec);
+      boolean glob = spec.contains("*") || spec.contains("?") || spec.contains("[") || spec.contains("{");
+      if (matched.isEmpty() && !glob) {
+        String prefix = spec.endsWith("/") ? spec.substring(0, spec.length() - 1) : spec;
+        matched = LakeFiles.list(prefix + "/**");
+      }
+      if (matched.isEmpty()) {
+        throw new UserError("no input file matches " + spec);
+      }
+      files.addAll(matched);
     }
-    files.sort((a, b) -> a.resourceId().toString().compareTo(b.resourceId().toString()));
+    files.sort(Comparator.comparing(m -> m.resourceId().toString()));
     return files;
-  }
-
-  private static void prepareOutput(OutputLayout layout, boolean overwrite) {
-    try {
-      long existing = 0;
-      for (String zone : layout.zones().values()) {
-        MatchResult match = FileSystems.match(zone + "/**", EmptyMatchTreatment.ALLOW);
-        existing += match.status() == MatchResult.Status.OK ? match.metadata().size() : 0;
-      }
-      if (existing == 0) {
-        return;
-      }
-      if (!overwrite) {
-        throw new UserError(
-            "the output already holds " + existing + " file(s) under processed/, aggregated/ or rejected/; "
-                + "choose an empty --output or pass --overwrite=true to replace them");
-      }
-      for (String zone : layout.zones().values()) {
-        deleteTree(zone);
-      }
-    } catch (IOException e) {
-      throw new UserError("cannot prepare --output: " + e.getMessage());
-    }
-  }
-
-  /** Deletes what is left of a run's staging area (Beam removes the files; local empty directories remain). */
-  private static void removeStaging(String staging) {
-    try {
-      deleteTree(staging);
-      Path parent = Path.of(staging).getParent();
-      if (!staging.contains("://") && parent != null && Files.isDirectory(parent)) {
-        try (Stream<Path> rest = Files.list(parent)) {
-          if (rest.findAny().isEmpty()) {
-            Files.delete(parent);
-          }
-        }
-      }
-    } catch (IOException e) {
-      System.err.println("tripbeam: could not clean the staging area " + staging + ": " + e.getMessage());
-    }
-  }
-
-  /** Deletes every file under {@code dir} on any file system, and on the local one the directories too. */
-  private static void deleteTree(String dir) throws IOException {
-    MatchResult match = FileSystems.match(dir + "/**", EmptyMatchTreatment.ALLOW);
-    List<ResourceId> files = new ArrayList<>();
-    if (match.status() == MatchResult.Status.OK) {
-      match.metadata().forEach(m -> files.add(m.resourceId()));
-    }
-    FileSystems.delete(files);
-    if (!dir.contains("://") && Files.isDirectory(Path.of(dir))) {
-      try (Stream<Path> tree = Files.walk(Path.of(dir))) {
-        for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-    }
   }
 
   private static Map<String, Long> readCounts(String path) {
     Map<String, Long> counts = new HashMap<>();
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                Channels.newInputStream(FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId())),
-                StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
+    try {
+      for (String line : LakeFiles.read(path).split("\n")) {
         int tab = line.indexOf('\t');
-        counts.merge(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)), Long::sum);
+        if (tab > 0) {
+          counts.merge(line.substring(0, tab), Long.parseLong(line.substring(tab + 1).trim()), Long::sum);
+        }
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot read the run counts " + path, e);
     }
     return counts;
-  }
-
-  private static void writeText(String path, String text) {
-    ResourceId target = FileSystems.matchNewResource(path, false);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, "application/json"))) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + path, e);
-    }
   }
 
   private static String rootCause(Throwable e) {

@@ -4,7 +4,7 @@ import dev.tripbeam.io.InputFormat;
 import java.util.regex.Pattern;
 
 /** All options of the tripbeam batch job; runner options come from the runner's own interfaces. */
-public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions {
+public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions, TripS3Options {
   /** System property with the bundled sample glob, set by the Maven main-job configuration. */
   String SAMPLE_INPUT_PROPERTY = "tripbeam.sampleInput";
 
@@ -27,13 +27,13 @@ public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions
       if (options.getOutput() == null || options.getOutput().isBlank()) {
         String sampleOutput = System.getProperty(SAMPLE_OUTPUT_PROPERTY, "target/tripbeam-output");
         options.setOutput(sampleOutput);
-        options.setOverwrite(true);
       }
     }
     if (options.getOutput() == null || options.getOutput().isBlank()) {
       throw new IllegalArgumentException("--output is required when --input is given");
     }
     InputFormat.parse(options.getInputFormat());
+    TripS3Options.apply(options);
     if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
       throw new IllegalArgumentException(
           "--runId may only hold letters, digits, '.', '_' and '-' (got '" + options.getRunId() + "')");

@@ -40,24 +40,18 @@ final class ForkedRun {
 
   /** Runs {@code TripPipeline} with {@code args} on {@code runner} ({@code flink} or {@code spark}). */
   static ForkedRun main(String runner, Path output, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx2g");
-    command.addAll(Arrays.asList(System.getProperty("tripbeam.runner.jvm.flags", "").trim().split("\\s+")));
-    command.add("-cp");
-    command.add(classpath(runner));
-    command.add("dev.tripbeam.pipeline.TripPipeline");
-    command.add("--runner=" + (runner.equals("flink") ? "FlinkRunner" : "SparkRunner"));
-    if (runner.equals("spark")) {
-      command.add("--sparkMaster=local[2]");
-    }
-    command.addAll(Arrays.asList(args));
+    return run(runner, output, List.of(), args);
+  }
+
+  /**
+   * Runs {@code TripPipeline} on {@code runner} with extra JVM flags; {@code output} is the local output (or, for an
+   * S3 output, a local folder whose parent takes the process logs).
+   */
+  static ForkedRun run(String runner, Path output, List<String> jvmFlags, String... args) throws Exception {
     Files.createDirectories(output.getParent());
     File out = Files.createTempFile(output.getParent(), "stdout", ".txt").toFile();
     File err = Files.createTempFile(output.getParent(), "stderr", ".txt").toFile();
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process process = pb.start();
+    Process process = start(runner, jvmFlags, args).redirectOutput(out).redirectError(err).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new IllegalStateException(runner + " run did not finish in 10 minutes");
@@ -66,11 +60,34 @@ final class ForkedRun {
         process.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), output);
   }
 
-  /** The run report written under the output. */
+  /** The process of a run, not yet started (tests that stop it part way start it themselves). */
+  static ProcessBuilder start(String runner, List<String> jvmFlags, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx2g");
+    command.addAll(Arrays.asList(System.getProperty("tripbeam.runner.jvm.flags", "").trim().split("\\s+")));
+    command.addAll(jvmFlags);
+    command.add("-cp");
+    command.add(classpath(runner));
+    command.add("dev.tripbeam.pipeline.TripPipeline");
+    command.add("--runner=" + (runner.equals("flink") ? "FlinkRunner" : "SparkRunner"));
+    if (runner.equals("spark")) {
+      command.add("--sparkMaster=local[2]");
+    }
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb;
+  }
+
+  /** The run report written under the output (the only one there). */
   JsonNode report() throws IOException {
     try (var files = Files.list(output.resolve("_reports"))) {
-      Path report = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
-      return new ObjectMapper().readTree(report.toFile());
+      List<Path> reports = files.filter(f -> f.toString().endsWith(".json")).toList();
+      if (reports.size() != 1) {
+        throw new IllegalStateException("expected one report in " + output + ", found " + reports);
+      }
+      return new ObjectMapper().readTree(reports.get(0).toFile());
     }
   }
 

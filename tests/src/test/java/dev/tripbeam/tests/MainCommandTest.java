@@ -22,7 +22,8 @@ class MainCommandTest {
   void helpListsTheOptions() throws Exception {
     ForkedRun run = ForkedRun.main("flink", tmp.resolve("help"), "--help");
     assertEquals(0, run.exitCode, run::toString);
-    for (String option : new String[] {"--input", "--inputFormat", "--zones", "--output", "--runId", "--overwrite"}) {
+    for (String option : new String[] {"--input", "--inputFormat", "--zones", "--output", "--runId", "--incremental", "--s3PathStyleAccess",
+          "--awsProfile", "--sseKmsKeyId", "--endpoint", "--awsRegion"}) {
       assertTrue(run.stdout.contains(option), option + " in\n" + run.stdout);
     }
   }
@@ -56,14 +57,20 @@ class MainCommandTest {
   }
 
   @Test
-  void nonEmptyOutputIsRefusedWithoutOverwrite() throws Exception {
-    Path zone = Files.createDirectories(tmp.resolve("o/aggregated/zone_daily"));
-    Files.writeString(zone.resolve("part-00000-of-00001.parquet"), "earlier run");
+  void credentialsOnTheCommandLineAreRefusedWithoutEchoingThem() throws Exception {
+    String secret = "wJalrXUtnFEMI-not-a-real-secret";
     ForkedRun run =
-        ForkedRun.main("flink", tmp.resolve("x"), "--input=" + RealFiles.YELLOW_CSV, "--output=" + tmp.resolve("o"));
-    assertEquals(1, run.exitCode, run::toString);
-    assertTrue(run.stderr.contains("--overwrite=true"), run::toString);
-    assertTrue(Files.exists(zone.resolve("part-00000-of-00001.parquet")), "nothing was deleted");
+        ForkedRun.main(
+            "flink",
+            tmp.resolve("x"),
+            "--input=" + RealFiles.YELLOW_CSV,
+            "--output=" + tmp.resolve("o"),
+            "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\"AKIAEXAMPLE\","
+                + "\"secretAccessKey\":\"" + secret + "\"}");
+    assertEquals(2, run.exitCode, run::toString);
+    assertTrue(run.stderr.contains("credentials come only from the AWS provider chain or --awsProfile"), run::toString);
+    assertFalse(run.stdout.contains(secret) || run.stderr.contains(secret), "the secret is never printed");
+    assertFalse(Files.exists(tmp.resolve("o")), "nothing is written");
     assertNoStackTrace(run);
   }
 }

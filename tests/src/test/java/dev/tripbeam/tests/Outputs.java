@@ -21,6 +21,14 @@ final class Outputs {
     return typedRows(sql);
   }
 
+  /** Runs a statement that returns no rows (COPY, CREATE). */
+  static void execute(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
   /** Every zone_daily row, every column, sorted. */
   static List<String> zoneDaily(Path output) throws SQLException {
     return query(

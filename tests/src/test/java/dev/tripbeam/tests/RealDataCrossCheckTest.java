@@ -45,24 +45,7 @@ class RealDataCrossCheckTest {
       assertTrue(expected.get("read") > 100_000, "all real rows are read: " + expected);
       assertTrue(expected.size() > 6, "the real data is dirty in several ways: " + expected);
 
-      Map<String, Object[]> expectedRows = duck.zoneDaily();
-      List<String> actual = Outputs.zoneDaily(flink.output);
-      assertEquals(expectedRows.size(), actual.size(), "zone_daily row count");
-      for (String row : actual) {
-        String[] f = row.split("\\|", -1);
-        Object[] e = expectedRows.get(f[0] + "|" + f[1]);
-        String where = "zone_daily " + f[0] + " zone " + f[1];
-        assertTrue(e != null, where + " is not in DuckDB's result");
-        assertEquals(e[0], f[2], where + " borough");
-        assertEquals(e[1], f[3], where + " zone");
-        assertEquals(e[2], Long.parseLong(f[4]), where + " trips");
-        assertEquals(e[3], Long.parseLong(f[5]), where + " passengers");
-        assertEquals((Double) e[4], Double.parseDouble(f[6]), 1e-6, where + " distance_miles");
-        assertEquals(e[5], Long.parseLong(f[7]), where + " fare_cents");
-        assertEquals(e[6], Long.parseLong(f[8]), where + " tip_cents");
-        assertEquals(e[7], Long.parseLong(f[9]), where + " total_cents");
-        assertEquals((Double) e[8], Double.parseDouble(f[10]), 1e-6, where + " avg_duration_s");
-      }
+      assertZoneDailyEquals(duck.zoneDaily(), flink.output);
     }
   }
 
@@ -95,6 +78,27 @@ class RealDataCrossCheckTest {
       assertEquals(
           report.get("outputs").get("zone_daily").get("rows").asLong(), Outputs.zoneDaily(run.output).size());
       assertTrue(run.stdout.contains("reconciled  yes"), run.stdout);
+    }
+  }
+
+  /** Every zone_daily row on disk equals DuckDB's row for its key, and there are as many. */
+  static void assertZoneDailyEquals(Map<String, Object[]> expectedRows, Path output) throws Exception {
+    List<String> actual = Outputs.zoneDaily(output);
+    assertEquals(expectedRows.size(), actual.size(), "zone_daily row count");
+    for (String row : actual) {
+      String[] f = row.split("\\|", -1);
+      Object[] e = expectedRows.get(f[0] + "|" + f[1]);
+      String where = "zone_daily " + f[0] + " zone " + f[1];
+      assertTrue(e != null, where + " is not in DuckDB's result");
+      assertEquals(e[0], f[2], where + " borough");
+      assertEquals(e[1], f[3], where + " zone");
+      assertEquals(e[2], Long.parseLong(f[4]), where + " trips");
+      assertEquals(e[3], Long.parseLong(f[5]), where + " passengers");
+      assertEquals((Double) e[4], Double.parseDouble(f[6]), 1e-6, where + " distance_miles");
+      assertEquals(e[5], Long.parseLong(f[7]), where + " fare_cents");
+      assertEquals(e[6], Long.parseLong(f[8]), where + " tip_cents");
+      assertEquals(e[7], Long.parseLong(f[9]), where + " total_cents");
+      assertEquals((Double) e[8], Double.parseDouble(f[10]), 1e-6, where + " avg_duration_s");
     }
   }
 

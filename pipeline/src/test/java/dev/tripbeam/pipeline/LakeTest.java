@@ -1,0 +1,136 @@
+package dev.tripbeam.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Publication and recovery of the lake's bookkeeping, on the local file system. */
+class LakeTest {
+  @TempDir Path tmp;
+
+  private Path stage(String runId, String relative, String content) throws Exception {
+    Path file = tmp.resolve("_temporary").resolve(runId).resolve("out").resolve(relative);
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, content);
+  }
+
+  private Path raw(String name, String content) throws Exception {
+    Path file = tmp.getParent().resolve(tmp.getFileName() + "-raw").resolve(name);
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, content);
+  }
+
+  private static Lake.RawFile rawFile(Path file) throws Exception {
+    MatchResult match = FileSystems.match(file.toString(), EmptyMatchTreatment.DISALLOW);
+    return Lake.RawFile.of(match.metadata().get(0));
+  }
+
+  private List<String> files(String dir) throws Exception {
+    Path root = tmp.resolve(dir);
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    try (Stream<Path> tree = Files.walk(root)) {
+      return tree.filter(Files::isRegularFile).map(p -> tmp.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void incrementalPublishAddsTripsReplacesAggregatesAndCommitsTheRawFiles() throws Exception {
+    Files.createDirectories(tmp.resolve("aggregated/zone_daily"));
+    Files.writeString(tmp.resolve("aggregated/zone_daily/r0-part-00000-of-00001.parquet"), "old");
+    Files.createDirectories(tmp.resolve("processed/trips/pickup_date=2024-01-01"));
+    Files.writeString(tmp.resolve("processed/trips/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet"), "t0");
+    stage("r1", "aggregated/zone_daily/part-00000-of-00001.parquet", "new");
+    stage("r1", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "t1");
+    Lake lake = new Lake(new OutputLayout(tmp.toString()));
+    Lake.RawFile f = rawFile(raw("a.csv", "header\nrow\n"));
+
+    lake.publish(lake.plan("r1", true, List.of(f), "{\"run\":\"r1\"}\n"));
+
+    assertEquals(List.of("aggregated/zone_daily/r1-part-00000-of-00001.parquet"), files("aggregated"));
+    assertEquals(
+        List.of(
+            "processed/trips/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet",
+            "processed/trips/pickup_date=2024-01-01/r1-part-00000-of-00001.parquet"),
+        files("processed"));
+    assertEquals("new", Files.readString(tmp.resolve("aggregated/zone_daily/r1-part-00000-of-00001.parquet")));
+    assertEquals(List.of(), files("_temporary"), "staging is removed");
+    assertEquals(List.of("_manifests/runs/r1.json"), files("_manifests"));
+    assertEquals(List.of("_reports/run-r1.json"), files("_reports"));
+    JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("_manifests/runs/r1.json").toFile());
+    assertEquals("incremental", manifest.get("mode").asText());
+    assertEquals(f.path(), manifest.at("/raw_files/0/path").asText());
+    assertEquals(Set.of(f.key()), lake.committedRawFiles());
+  }
+
+  @Test
+  void fullRefreshReplacesEveryZoneAndTheManifest() throws Exception {
+    Lake lake = new Lake(new OutputLayout(tmp.toString()));
+    stage("r1", "rejected/part-00000-of-00001.parquet", "x1");
+    stage("r1", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "t1");
+    lake.publish(lake.plan("r1", false, List.of(rawFile(raw("a.csv", "1"))), "{}"));
+    stage("r2", "rejected/part-00000-of-00001.parquet", "x2");
+    lake.publish(lake.plan("r2", false, List.of(rawFile(raw("b.csv", "2"))), "{}"));
+
+    assertEquals(List.of("rejected/r2-part-00000-of-00001.parquet"), files("rejected"));
+    assertEquals(List.of(), files("processed"));
+    assertEquals(List.of("_manifests/runs/r2.json"), files("_manifests"));
+    assertEquals(1, lake.committedRawFiles().size());
+  }
+
+  @Test
+  void recoveryCompletesAPlanLeftPendingAndRemovesDeadStagingAreas() throws Exception {
+    Lake lake = new Lake(new OutputLayout(tmp.toString()));
+    stage("r1", "aggregated/zone_daily/part-00000-of-00002.parquet", "a");
+    stage("r1", "aggregated/zone_daily/part-00001-of-00002.parquet", "b");
+    Lake.Plan plan = lake.plan("r1", true, List.of(rawFile(raw("a.csv", "1"))), "{}");
+    lake.begin(plan);
+    // The run dies after publishing one of its two files.
+    Map.Entry<String, String> first = plan.copies().entrySet().iterator().next();
+    Files.createDirectories(Path.of(first.getValue()).getParent());
+    Files.copy(Path.of(first.getKey()), Path.of(first.getValue()));
+    stage("dead", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "never published");
+
+    Lake next = new Lake(new OutputLayout(tmp.toString()));
+    assertFalse(next.hasCommittedRuns(), "a pending plan is not a committed run");
+    assertEquals(List.of("r1"), next.recover());
+
+    assertEquals(
+        List.of(
+            "aggregated/zone_daily/r1-part-00000-of-00002.parquet",
+            "aggregated/zone_daily/r1-part-00001-of-00002.parquet"),
+        files("aggregated"));
+    assertEquals(List.of(), files("processed"), "the dead run published nothing");
+    assertEquals(List.of(), files("_temporary"));
+    assertEquals(List.of("_manifests/runs/r1.json"), files("_manifests"));
+    assertTrue(next.hasCommittedRuns());
+    assertEquals(List.of(), next.recover(), "recovery is done once");
+  }
+
+  @Test
+  void aRawFileIsKeyedByPathSizeAndContent() throws Exception {
+    Path file = raw("trips.csv", "header\n1,2\n");
+    Lake.RawFile before = rawFile(file);
+    Files.writeString(file, "header\n1,3\n");
+    Lake.RawFile after = rawFile(file);
+    assertEquals(before.size(), after.size());
+    assertNotEquals(before.key(), after.key(), "same path and size, other content");
+    assertTrue(before.checksum().startsWith("crc32c:"), before.checksum());
+  }
+}
