@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The runner benchmark: generated app-format Parquet through all outputs on embedded Flink and Spark local, the
 # single-threaded plain-Java floor and DuckDB SQL (Direct at a small size only). Writes docs/benchmarks.md and
-# docs/benchmarks.png. Settings (environment): SIZES, RUNS, ENGINES, DIRECT_SIZE (empty: skip Direct), BENCH_DIR.
+# docs/benchmarks.png. Settings (environment): SIZES, RUNS, ENGINES, DIRECT_SIZE (empty: skip Direct), BENCH_DIR,
+# FLINK_ARGS and SPARK_ARGS (extra pipeline options).
 # Results accumulate in $BENCH_DIR/results.tsv; the report covers all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,10 @@ mvn -q -B -DskipTests test-compile
 FLINK_CP=$(cat runners-config/flink/target/runtime.classpath)
 SPARK_CP=$(cat runners-config/spark/target/runtime.classpath)
 TEST_CP=tests/target/test-classes:$(cat tests/target/test.classpath)
-OPENS="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED"
+OPENS=(--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED)
+# Extra pipeline options per engine, e.g. SPARK_ARGS="--storageLevel=DISK_ONLY".
+read -r -a SPARK_EXTRA <<< "${SPARK_ARGS:-}"
+read -r -a FLINK_EXTRA <<< "${FLINK_ARGS:-}"
 DATA=tests/data/nyc_tlc
 TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
 mkdir -p "$BENCH_DIR"
@@ -46,8 +50,8 @@ measure() {
   rm -rf "$out"
   local cmd
   case $engine in
-    flink)  cmd=(java -Xmx6g $OPENS -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner --input="$in/*.parquet" --output="$out") ;;
-    spark)  cmd=(java -Xmx6g $OPENS -cp "$SPARK_CP" dev.tripbeam.pipeline.TripPipeline --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out") ;;
+    flink)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner --input="$in/*.parquet" --output="$out" "${FLINK_EXTRA[@]}") ;;
+    spark)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$SPARK_CP" dev.tripbeam.pipeline.TripPipeline --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out" "${SPARK_EXTRA[@]}") ;;
     direct) cmd=(java -Xmx4g -cp "$TEST_CP" dev.tripbeam.pipeline.TripPipeline --runner=DirectRunner --input="$in/*.parquet" --output="$out") ;;
     floor)  cmd=(java -Xmx16g -cp "$FLINK_CP" dev.tripbeam.pipeline.bench.PlainJavaFloor --input="$in" --output="$out") ;;
     duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;

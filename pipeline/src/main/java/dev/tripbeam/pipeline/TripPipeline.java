@@ -26,9 +26,6 @@ import dev.tripbeam.transforms.EnrichTrips;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,16 +184,6 @@ public final class TripPipeline {
       // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
       out.add("--objectReuse=true");
     }
-    boolean embeddedFlink =
-        flink
-            && out.stream()
-                .filter(a -> a.startsWith("--flinkMaster="))
-                .allMatch(a -> a.equals("--flinkMaster=[local]") || a.equals("--flinkMaster=[auto]"));
-    if (embeddedFlink
-        && out.stream().noneMatch(a -> a.startsWith("--flinkConfDir"))
-        && System.getenv("FLINK_CONF_DIR") == null) {
-      out.add("--flinkConfDir=" + embeddedFlinkConf());
-    }
     boolean spark =
         out.stream().anyMatch(a -> a.equals("--runner=SparkRunner") || a.endsWith(".SparkRunner"));
     if (spark && out.stream().noneMatch(a -> a.startsWith("--storageLevel"))) {
@@ -209,20 +196,6 @@ public final class TripPipeline {
       System.setProperty(AUTO_SPARK_PARALLELISM, "true");
     }
     return out.toArray(new String[0]);
-  }
-
-  /** A folder holding tripbeam's configuration of the embedded Flink mini-cluster (a classpath resource). */
-  private static String embeddedFlinkConf() {
-    try (InputStream conf = TripPipeline.class.getResourceAsStream("flink-embedded-conf.yaml")) {
-      Path dir = Files.createTempDirectory("tripbeam-flink-conf");
-      Path file = dir.resolve("flink-conf.yaml");
-      dir.toFile().deleteOnExit();
-      Files.copy(conf, file);
-      file.toFile().deleteOnExit();
-      return dir.toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the embedded Flink configuration", e);
-    }
   }
 
   /**

@@ -48,13 +48,18 @@ final class ForkedRun {
    * S3 output, a local folder whose parent takes the process logs).
    */
   static ForkedRun run(String runner, Path output, List<String> jvmFlags, String... args) throws Exception {
+    return command(start(runner, jvmFlags, args), output);
+  }
+
+  /** Runs any prepared command to its end (10 minutes at most), its logs next to {@code output}. */
+  static ForkedRun command(ProcessBuilder command, Path output) throws Exception {
     Files.createDirectories(output.getParent());
     File out = Files.createTempFile(output.getParent(), "stdout", ".txt").toFile();
     File err = Files.createTempFile(output.getParent(), "stderr", ".txt").toFile();
-    Process process = start(runner, jvmFlags, args).redirectOutput(out).redirectError(err).start();
+    Process process = command.redirectOutput(out).redirectError(err).start();
     if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new IllegalStateException(runner + " run did not finish in 10 minutes");
+      throw new IllegalStateException(command.command().get(0) + " did not finish in 10 minutes");
     }
     return new ForkedRun(
         process.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()), output);
@@ -82,6 +87,11 @@ final class ForkedRun {
 
   /** The run report written under the output (the only one there). */
   JsonNode report() throws IOException {
+    return report(output);
+  }
+
+  /** The only run report under an output. */
+  static JsonNode report(Path output) throws IOException {
     try (var files = Files.list(output.resolve("_reports"))) {
       List<Path> reports = files.filter(f -> f.toString().endsWith(".json")).toList();
       if (reports.size() != 1) {

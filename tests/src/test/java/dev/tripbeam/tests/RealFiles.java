@@ -23,4 +23,25 @@ final class RealFiles {
   static List<String> yellowLines() throws IOException {
     return Files.readAllLines(YELLOW_CSV);
   }
+
+  /**
+   * A small dirty slice of the real yellow file in {@code dir}: its first 120 rows, every row of its first 3,000 with
+   * a negative amount, two copies of one trip (the second with another tip), and the truncated last line.
+   */
+  static Path yellowSlice(Path dir) throws IOException {
+    List<String> lines = yellowLines();
+    List<String> picked = new java.util.ArrayList<>(lines.subList(0, 121));
+    for (String line : lines.subList(121, 3000)) {
+      if (line.contains(",-")) {
+        picked.add(line);
+      }
+    }
+    String copy = lines.get(5);
+    picked.add(copy);
+    String[] f = copy.split(",", -1);
+    f[13] = "4.25";
+    picked.add(String.join(",", f));
+    picked.add(lines.get(lines.size() - 1));
+    return Files.write(dir.resolve("yellow_tripdata_2021-01.slice.csv"), picked);
+  }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.pipeline.TripPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,20 +29,7 @@ class SliceAcrossRunnersTest {
 
   @BeforeAll
   void runAllRunners() throws Exception {
-    List<String> lines = RealFiles.yellowLines();
-    List<String> picked = new ArrayList<>(lines.subList(0, 121));
-    for (String line : lines.subList(121, 3000)) {
-      if (line.contains(",-")) {
-        picked.add(line);
-      }
-    }
-    String copy = lines.get(5);
-    picked.add(copy);
-    String[] f = copy.split(",", -1);
-    f[13] = "4.25";
-    picked.add(String.join(",", f));
-    picked.add(lines.get(lines.size() - 1));
-    slice = Files.write(tmp.resolve("yellow_tripdata_2021-01.slice.csv"), picked);
+    slice = RealFiles.yellowSlice(tmp);
 
     direct = DirectRun.run(slice.toString(), tmp.resolve("direct"));
     flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + slice, "--output=" + tmp.resolve("flink"));

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# A Flink 1.19 standalone session cluster on this machine, built only from Maven Central jars: one JobManager and
+# two TaskManagers, every address 127.0.0.1, web UI and REST on 127.0.0.1:8081. Memory parameters come from Flink's
+# BashJavaUtils, as Flink's own launch scripts do. Each process's PID is recorded under $FLINK_CLUSTER_DIR/pids and
+# stopped by that PID only.
+#   flink-cluster.sh install | start | stop | status | pids
+#   flink-cluster.sh add-taskmanager NAME   starts one more TaskManager (a replacement, as YARN would allocate)
+#   flink-cluster.sh run JOB_JAR ARGS...   submits with the Flink CLI (`flink run`), as an EMR step does
+# Environment: FLINK_CLUSTER_DIR (default target/flink-cluster), FLINK_VERSION (the runner's, from the pom).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DIR=${FLINK_CLUSTER_DIR:-$ROOT/target/flink-cluster}
+FLINK_VERSION=${FLINK_VERSION:-1.19.0}
+HOME_DIR=$DIR/flink-home
+PIDS=$DIR/pids
+if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
+  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
+  export PATH="$JAVA_HOME/bin:$PATH"
+fi
+OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED)
+
+install() {
+  [ -f "$HOME_DIR/.installed-$FLINK_VERSION" ] && return 0
+  mkdir -p "$HOME_DIR/lib" "$HOME_DIR/conf" "$HOME_DIR/log"
+  mvn -q -B -f "$HERE/flink-home/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
+    -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$HOME_DIR/lib"
+  cat > "$HOME_DIR/conf/flink-conf.yaml" <<CONF
+jobmanager.rpc.address: 127.0.0.1
+jobmanager.bind-host: 127.0.0.1
+taskmanager.bind-host: 127.0.0.1
+taskmanager.host: 127.0.0.1
+rest.address: 127.0.0.1
+rest.bind-address: 127.0.0.1
+rest.port: 8081
+blob.server.port: 6124-6134
+taskmanager.rpc.port: 6135-6145
+taskmanager.data.port: 0
+jobmanager.memory.process.size: 1024m
+taskmanager.memory.process.size: 2048m
+taskmanager.memory.managed.size: 384m
+taskmanager.numberOfTaskSlots: 1
+parallelism.default: 2
+restart-strategy.type: fixed-delay
+restart-strategy.fixed-delay.attempts: 5
+restart-strategy.fixed-delay.delay: 2 s
+jobmanager.execution.failover-strategy: region
+heartbeat.timeout: 10000
+heartbeat.interval: 2000
+env.java.opts.all: ${OPENS[*]}
+CONF
+  cat > "$HOME_DIR/conf/log4j.properties" <<'CONF'
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = MainAppender
+appender.main.name = MainAppender
+appender.main.type = File
+appender.main.fileName = ${sys:log.file}
+appender.main.layout.type = PatternLayout
+appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
+CONF
+  touch "$HOME_DIR/.installed-$FLINK_VERSION"
+}
+
+classpath() {
+  local cp="" jar
+  for jar in "$HOME_DIR"/lib/*.jar; do cp+="${cp:+:}$jar"; done
+  printf '%s' "$cp"
+}
+
+# Flink's BashJavaUtils prints the JVM flags and dynamic options of a process from the configuration.
+resource_params() {
+  java -cp "$(classpath)" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$HOME_DIR/conf" \
+    | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
+}
+
+launch() {
+  local name=$1 main=$2 kind=$3 jvm dynamic params
+  params=$(resource_params "$kind")
+  jvm=$(sed -n 1p <<< "$params")
+  dynamic=$(sed -n 2p <<< "$params")
+  local -a jvm_args dynamic_args
+  read -r -a jvm_args <<< "$jvm"
+  read -r -a dynamic_args <<< "$dynamic"
+  nohup java "${jvm_args[@]}" "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/$name.log" \
+    -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(classpath)" "$main" \
+    --configDir "$HOME_DIR/conf" "${dynamic_args[@]}" > "$HOME_DIR/log/$name.out" 2>&1 &
+  echo $! > "$PIDS/$name.pid"
+}
+
+alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
+
+start() {
+  install
+  mkdir -p "$PIDS"
+  alive jobmanager && { echo "flink cluster already running"; return 0; }
+  launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
+  launch taskmanager-1 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+  launch taskmanager-2 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+
+  for _ in $(seq 1 120); do
+    if curl -sf http://127.0.0.1:8081/taskmanagers 2>/dev/null | grep -o '"id"' | wc -l | grep -q '^2$'; then
+      echo "flink cluster up: web UI http://127.0.0.1:8081, 2 TaskManagers (PIDs $(cat "$PIDS"/*.pid | tr '\n' ' '))"
+      return 0
+    fi
+    for p in jobmanager taskmanager-1 taskmanager-2; do
+      alive "$p" || { echo "flink $p died, see $HOME_DIR/log/$p.out" >&2; tail -20 "$HOME_DIR/log/$p.out" >&2; stop; exit 1; }
+    done
+    sleep 0.5
+  done
+  echo "flink cluster did not come up in 60 s" >&2
+  stop
+  exit 1
+}
+
+stop() {
+  local f pid
+  for f in "$PIDS"/*.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    fi
+    rm -f "$f"
+  done
+  echo "flink cluster stopped"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  status)
+    for f in "$PIDS"/*.pid; do
+      [ -f "$f" ] || continue
+      p=$(basename "$f" .pid)
+      if alive "$p"; then echo "$p $(cat "$f")"; else echo "$p down"; fi
+    done
+    ;;
+  pids) cat "$PIDS"/*.pid 2>/dev/null ;;
+  add-taskmanager)
+    launch "$2" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+    echo "started $2, PID $(cat "$PIDS/$2.pid")"
+    ;;
+  run)
+    shift
+    jar=$1
+    shift
+    FLINK_CONF_DIR=$HOME_DIR/conf java "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/client.log" \
+      -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(classpath)" \
+      org.apache.flink.client.cli.CliFrontend run -m 127.0.0.1:8081 -c dev.tripbeam.pipeline.TripPipeline "$jar" \
+      --runner=FlinkRunner "$@"
+    ;;
+  *) echo "usage: $0 install|start|stop|status|pids|add-taskmanager NAME|run JOB_JAR ARGS..." >&2; exit 2 ;;
+esac

@@ -1,0 +1,221 @@
+package dev.tripbeam.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.pipeline.TripPipeline;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job jars on real multi-process clusters of this machine (runners-config/clusters): a Flink 1.19 standalone
+ * session cluster (JobManager, two TaskManagers) and a Spark 3.5 standalone cluster (master, two workers), each
+ * process its own JVM. The same slice (real TLC rows and a small generated app-format file) gives identical counts,
+ * zone_daily, user_daily and processed trips on Direct, embedded
+ * Flink, Spark local, the Flink cluster (submitted from a plain JVM and with the Flink CLI) and the Spark cluster
+ * (from a plain JVM and with spark-submit). Killing a TaskManager or a worker with SIGKILL in the middle of a job on
+ * the bundled real data still gives exactly DuckDB's counts and zone_daily. Slow: runs with {@code -Dcluster.tests}.
+ */
+@Tag("cluster")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterRunnersTest {
+  @TempDir static Path tmp;
+  private String fullInput;
+
+  @BeforeAll
+  void startClusters() throws Exception {
+    fullInput = String.join(",", RealFiles.CSV.stream().map(Path::toString).toList()) + "," + RealFiles.GREEN_PARQUET;
+    Clusters.script("flink-cluster.sh", "start");
+    Clusters.script("spark-cluster.sh", "start");
+  }
+
+  @AfterAll
+  void stopClusters() throws Exception {
+    try {
+      Clusters.script("flink-cluster.sh", "stop");
+    } finally {
+      Clusters.script("spark-cluster.sh", "stop");
+    }
+  }
+
+  private static ProcessBuilder flinkClient(Path output, String input) throws Exception {
+    Path jar = Clusters.jobJar("flink");
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
+    command.addAll(Clusters.OPENS);
+    command.addAll(
+        List.of(
+            "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("flink"),
+            TripPipeline.class.getName(), "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--parallelism=2",
+            "--filesToStage=" + jar, "--input=" + input, "--output=" + output));
+    return new ProcessBuilder(command);
+  }
+
+  private static ProcessBuilder sparkClient(Path output, String input) throws Exception {
+    Path jar = Clusters.jobJar("spark");
+    String opens = String.join(" ", Clusters.OPENS);
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+    command.addAll(Clusters.OPENS);
+    command.addAll(
+        List.of(
+            "-Dspark.executor.extraJavaOptions=" + opens, "-Dspark.executor.memory=1g",
+            "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("spark"),
+            TripPipeline.class.getName(), "--runner=SparkRunner", "--sparkMaster=spark://127.0.0.1:7077",
+            "--filesToStage=" + jar, "--input=" + input, "--output=" + output));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb;
+  }
+
+  private static ProcessBuilder script(String name, String verb, Path output, String input) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            "bash", Clusters.SCRIPTS.resolve(name).toString(), verb, Clusters.jobJar(name.startsWith("flink") ? "flink" : "spark").toString(),
+            "--input=" + input, "--output=" + output);
+    pb.environment().put("FLINK_CLUSTER_DIR", Clusters.WORK.resolve("flink").toString());
+    pb.environment().put("SPARK_CLUSTER_DIR", Clusters.WORK.resolve("spark").toString());
+    return pb;
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static JsonNode report(Path output) throws Exception {
+    return ForkedRun.report(output);
+  }
+
+  @Test
+  @Order(1)
+  void sliceIsIdenticalOnEveryRunnerAndCluster() throws Exception {
+    Path slice = RealFiles.yellowSlice(tmp);
+    Path app = tmp.resolve("app");
+    dev.tripbeam.pipeline.generate.GenerateTrips.generate(
+        dev.tripbeam.pipeline.generate.GenerateTrips.Settings.parse(
+            new String[] {
+              "--users=30", "--trips=300", "--days=2", "--files=1", "--seed=3", "--output=" + app,
+              "--templates=" + RealFiles.YELLOW_CSV
+            }));
+    String input = slice + "," + app.resolve("*.parquet");
+    TripPipeline.Outcome direct = DirectRun.run(input, tmp.resolve("direct"));
+    Map<String, Path> outputs = new LinkedHashMap<>();
+    Map<String, ForkedRun> runs = new LinkedHashMap<>();
+    runs.put("flink-embedded", ForkedRun.main("flink", tmp.resolve("flink-embedded"), "--input=" + input, "--output=" + tmp.resolve("flink-embedded")));
+    runs.put("spark-local", ForkedRun.main("spark", tmp.resolve("spark-local"), "--input=" + input, "--output=" + tmp.resolve("spark-local")));
+    runs.put("flink-cluster", ForkedRun.command(flinkClient(tmp.resolve("flink-cluster"), input), tmp.resolve("flink-cluster")));
+    runs.put("flink-cli", ForkedRun.command(script("flink-cluster.sh", "run", tmp.resolve("flink-cli"), input), tmp.resolve("flink-cli")));
+    runs.put("spark-cluster", ForkedRun.command(sparkClient(tmp.resolve("spark-cluster"), input), tmp.resolve("spark-cluster")));
+    runs.put("spark-submit", ForkedRun.command(script("spark-cluster.sh", "submit", tmp.resolve("spark-submit"), input), tmp.resolve("spark-submit")));
+    runs.forEach((name, run) -> assertEquals(0, run.exitCode, name + ": " + run));
+    runs.forEach((name, run) -> outputs.put(name, run.output));
+
+    JsonNode flinkJobs = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview"));
+    assertEquals(2, flinkJobs.get("jobs").size(), "the Flink cluster ran the two Flink jobs: " + flinkJobs);
+    for (JsonNode job : flinkJobs.get("jobs")) {
+      assertEquals("FINISHED", job.get("state").asText(), job::toString);
+    }
+    JsonNode sparkApps = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
+    assertEquals(2, sparkApps.get("completedapps").size(), "the Spark cluster ran the two Spark jobs: " + sparkApps);
+
+    Map<String, Long> counts =
+        RealDataCrossCheckTest.reportCounts(new ObjectMapper().readTree(Path.of(direct.reportPath).toFile()));
+    List<String> zoneDaily = Outputs.zoneDaily(tmp.resolve("direct"));
+    String processed = Outputs.processedFingerprint(tmp.resolve("direct"));
+    List<String> userDaily = Outputs.userDaily(tmp.resolve("direct"));
+    assertTrue(zoneDaily.size() > 20, "the slice spans many zones");
+    assertTrue(userDaily.size() > 20, "the app trips give user_daily rows");
+    for (Map.Entry<String, Path> out : outputs.entrySet()) {
+      assertEquals(counts, RealDataCrossCheckTest.reportCounts(report(out.getValue())), out.getKey() + " counts");
+      assertEquals(zoneDaily, Outputs.zoneDaily(out.getValue()), out.getKey() + " zone_daily");
+      assertEquals(processed, Outputs.processedFingerprint(out.getValue()), out.getKey() + " processed trips");
+      assertEquals(userDaily, Outputs.userDaily(out.getValue()), out.getKey() + " user_daily");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void flinkJobSurvivesAKilledTaskManager() throws Exception {
+    Path output = tmp.resolve("flink-fault");
+    Process job =
+        flinkClient(output, fullInput)
+            .redirectOutput(tmp.resolve("flink-fault.out").toFile())
+            .redirectError(tmp.resolve("flink-fault.err").toFile())
+            .start();
+    String jobId = waitForRunningFlinkJob(job);
+    Thread.sleep(6000);
+    assertTrue(job.isAlive(), "the job must still run when its TaskManager is killed");
+    Clusters.kill9(Clusters.pid("flink", "taskmanager-1"));
+    // A lost node is replaced, as YARN allocates a new container on EMR.
+    Clusters.script("flink-cluster.sh", "add-taskmanager", "taskmanager-3");
+    assertTrue(job.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the job ends");
+    assertEquals(0, job.exitValue(), java.nio.file.Files.readString(tmp.resolve("flink-fault.err")));
+    JsonNode exceptions = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId + "/exceptions"));
+    assertTrue(exceptions.get("exceptionHistory").get("entries").size() > 0, "the job failed over: " + exceptions);
+    assertMatchesDuckDb(output);
+  }
+
+  @Test
+  @Order(3)
+  void sparkJobSurvivesAKilledWorker() throws Exception {
+    Path output = tmp.resolve("spark-fault");
+    Process job =
+        sparkClient(output, fullInput)
+            .redirectOutput(tmp.resolve("spark-fault.out").toFile())
+            .redirectError(tmp.resolve("spark-fault.err").toFile())
+            .start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && job.isAlive()) {
+      JsonNode master = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
+      if (master.get("activeapps").size() > 0 && master.get("coresused").asInt() == 2) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    Thread.sleep(8000);
+    assertTrue(job.isAlive(), "the job must still run when its worker is killed");
+    Clusters.kill9(Clusters.pid("spark", "worker-1"));
+    assertTrue(job.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the job ends");
+    String err = java.nio.file.Files.readString(tmp.resolve("spark-fault.err"));
+    assertEquals(0, job.exitValue(), err);
+    assertTrue(err.contains("Lost executor") || err.contains("ExecutorLost"), "an executor was lost: " + err.substring(Math.max(0, err.length() - 3000)));
+    assertMatchesDuckDb(output);
+  }
+
+  private static String waitForRunningFlinkJob(Process job) throws Exception {
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (System.nanoTime() < deadline && job.isAlive()) {
+      for (JsonNode j : new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview")).get("jobs")) {
+        if (j.get("state").asText().equals("RUNNING")) {
+          return j.get("jid").asText();
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("no running Flink job within 2 minutes");
+  }
+
+  private static void assertMatchesDuckDb(Path output) throws Exception {
+    try (DuckDbReference duck =
+        new DuckDbReference(RealFiles.CSV, List.of(RealFiles.GREEN_PARQUET), RealFiles.ZONES)) {
+      assertEquals(duck.counts(), RealDataCrossCheckTest.reportCounts(report(output)));
+      RealDataCrossCheckTest.assertZoneDailyEquals(duck.zoneDaily(), output);
+      long unique = report(output).at("/counts/valid").asLong();
+      assertEquals(Long.toString(unique), Outputs.processedFingerprint(output).split("\\|")[0], "no trip lost or doubled");
+    }
+  }
+}

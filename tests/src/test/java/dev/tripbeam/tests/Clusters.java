@@ -1,0 +1,84 @@
+package dev.tripbeam.tests;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The real clusters of runners-config/clusters (a Flink standalone session cluster, a Spark standalone cluster),
+ * started and stopped through their scripts, and the job jars that `package` built for them.
+ */
+final class Clusters {
+  static final Path ROOT = EmrBootstrapTest.ROOT;
+  static final Path SCRIPTS = ROOT.resolve("runners-config/clusters");
+  static final Path WORK = ROOT.resolve("tests/target/clusters");
+  static final List<String> OPENS =
+      List.of(
+          "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED");
+
+  private Clusters() {}
+
+  /** Runs a cluster script to its end and returns its output; fails on a non-zero exit. */
+  static String script(String name, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(name).toString()));
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("FLINK_CLUSTER_DIR", WORK.resolve("flink").toString());
+    pb.environment().put("SPARK_CLUSTER_DIR", WORK.resolve("spark").toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IllegalStateException(name + " " + String.join(" ", args) + " failed:\n" + out);
+    }
+    return out;
+  }
+
+  static long pid(String engine, String process) throws IOException {
+    return Long.parseLong(Files.readString(WORK.resolve(engine).resolve("pids").resolve(process + ".pid")).trim());
+  }
+
+  /** The job jar a runner module's `package` built. */
+  static Path jobJar(String runner) throws IOException {
+    Path target = ROOT.resolve("runners-config").resolve(runner).resolve("target");
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("tripbeam-" + runner + "-.*\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IllegalStateException("no job jar in " + target + ": build with -Dcluster.tests"));
+    }
+  }
+
+  /** The cluster's own jars (Flink's lib/, Spark's jars/), for a client that submits from a plain JVM. */
+  static String clusterClasspath(String engine) throws IOException {
+    Path lib = engine.equals("flink") ? WORK.resolve("flink/flink-home/lib") : WORK.resolve("spark/spark-home/jars");
+    try (Stream<Path> jars = Files.list(lib)) {
+      return String.join(File.pathSeparator, jars.map(Path::toString).sorted().toList());
+    }
+  }
+
+  static String http(String url) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+
+  static void kill9(long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-9", Long.toString(pid)).start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -9 " + pid + " failed");
+    }
+  }
+}
