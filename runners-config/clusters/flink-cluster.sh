@@ -14,10 +14,9 @@ DIR=${FLINK_CLUSTER_DIR:-$ROOT/target/flink-cluster}
 FLINK_VERSION=${FLINK_VERSION:-1.19.0}
 HOME_DIR=$DIR/flink-home
 PIDS=$DIR/pids
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+LOGS=$HOME_DIR/log
+# shellcheck source=cluster-lib.sh
+source "$HERE/cluster-lib.sh"
 OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED)
@@ -89,8 +88,6 @@ launch() {
   echo $! > "$PIDS/$name.pid"
 }
 
-alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
-
 start() {
   install
   mkdir -p "$PIDS"
@@ -99,34 +96,11 @@ start() {
   launch taskmanager-1 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
   launch taskmanager-2 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
 
-  for _ in $(seq 1 120); do
-    if curl -sf http://127.0.0.1:8081/taskmanagers 2>/dev/null | grep -o '"id"' | wc -l | grep -q '^2$'; then
-      echo "flink cluster up: web UI http://127.0.0.1:8081, 2 TaskManagers (PIDs $(cat "$PIDS"/*.pid | tr '\n' ' '))"
-      return 0
-    fi
-    for p in jobmanager taskmanager-1 taskmanager-2; do
-      alive "$p" || { echo "flink $p died, see $HOME_DIR/log/$p.out" >&2; tail -20 "$HOME_DIR/log/$p.out" >&2; stop; exit 1; }
-    done
-    sleep 0.5
-  done
-  echo "flink cluster did not come up in 60 s" >&2
-  stop
-  exit 1
+  wait_up flink http://127.0.0.1:8081/taskmanagers '"id"' 2 jobmanager taskmanager-1 taskmanager-2
 }
 
 stop() {
-  local f pid
-  for f in "$PIDS"/*.pid; do
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    fi
-    rm -f "$f"
-  done
-  echo "flink cluster stopped"
+  stop_all flink
 }
 
 case "${1:-}" in

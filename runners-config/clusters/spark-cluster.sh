@@ -14,10 +14,9 @@ export SPARK_LOCAL_IP=127.0.0.1
 # Without a build tree, Spark's launcher (which workers use to start executors) needs the Scala version told.
 export SPARK_SCALA_VERSION=2.12
 PIDS=$DIR/pids
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+LOGS=$SPARK_HOME/logs
+# shellcheck source=cluster-lib.sh
+source "$HERE/cluster-lib.sh"
 OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED"
 read -r -a OPENS_ARGS <<< "$OPENS"
 
@@ -29,8 +28,6 @@ install() {
   # Spark's launcher finds SPARK_HOME/jars only in an installation, which it recognises by this file.
   echo "Spark 3.5.0 (jars from Maven Central, assembled by tripbeam)" > "$SPARK_HOME/RELEASE"
 }
-
-alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
 launch() {
   local name=$1
@@ -49,34 +46,11 @@ start() {
     launch "worker-$w" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g \
       --webui-port $((8081 + w)) --work-dir "$SPARK_HOME/work/worker-$w" spark://127.0.0.1:7077
   done
-  for _ in $(seq 1 120); do
-    if curl -sf http://127.0.0.1:8080/json/ 2>/dev/null | grep -o '"state" : "ALIVE"' | wc -l | grep -q '^2$'; then
-      echo "spark cluster up: spark://127.0.0.1:7077, 2 workers (PIDs $(cat "$PIDS"/*.pid | tr '\n' ' '))"
-      return 0
-    fi
-    for p in master worker-1 worker-2; do
-      alive "$p" || { echo "spark $p died, see $SPARK_HOME/logs/$p.out" >&2; tail -20 "$SPARK_HOME/logs/$p.out" >&2; stop; exit 1; }
-    done
-    sleep 0.5
-  done
-  echo "spark cluster did not come up in 60 s" >&2
-  stop
-  exit 1
+  wait_up spark http://127.0.0.1:8080/json/ '"state" : "ALIVE"' 2 master worker-1 worker-2
 }
 
 stop() {
-  local f pid
-  for f in "$PIDS"/*.pid; do
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    fi
-    rm -f "$f"
-  done
-  echo "spark cluster stopped"
+  stop_all spark
 }
 
 case "${1:-}" in

@@ -151,20 +151,18 @@ class ClusterRunnersTest {
   @Order(2)
   void flinkJobSurvivesAKilledTaskManager() throws Exception {
     Path output = tmp.resolve("flink-fault");
-    Process job =
-        flinkClient(output, fullInput)
-            .redirectOutput(tmp.resolve("flink-fault.out").toFile())
-            .redirectError(tmp.resolve("flink-fault.err").toFile())
-            .start();
-    String jobId = waitForRunningFlinkJob(job);
-    Thread.sleep(6000);
-    assertTrue(job.isAlive(), "the job must still run when its TaskManager is killed");
-    Clusters.kill9(Clusters.pid("flink", "taskmanager-1"));
-    // A lost node is replaced, as YARN allocates a new container on EMR.
-    Clusters.script("flink-cluster.sh", "add-taskmanager", "taskmanager-3");
-    assertTrue(job.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the job ends");
-    assertEquals(0, job.exitValue(), java.nio.file.Files.readString(tmp.resolve("flink-fault.err")));
-    JsonNode exceptions = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId + "/exceptions"));
+    String[] jobId = {null};
+    runWithFault(
+        flinkClient(output, fullInput),
+        "flink-fault",
+        () -> (jobId[0] = runningFlinkJob()) != null,
+        () -> {
+          Clusters.kill9(Clusters.pid("flink", "taskmanager-1"));
+          // A lost node is replaced, as YARN allocates a new container on EMR.
+          Clusters.script("flink-cluster.sh", "add-taskmanager", "taskmanager-3");
+        });
+    JsonNode exceptions =
+        new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId[0] + "/exceptions"));
     assertTrue(exceptions.get("exceptionHistory").get("entries").size() > 0, "the job failed over: " + exceptions);
     assertMatchesDuckDb(output);
   }
@@ -173,40 +171,61 @@ class ClusterRunnersTest {
   @Order(3)
   void sparkJobSurvivesAKilledWorker() throws Exception {
     Path output = tmp.resolve("spark-fault");
-    Process job =
-        sparkClient(output, fullInput)
-            .redirectOutput(tmp.resolve("spark-fault.out").toFile())
-            .redirectError(tmp.resolve("spark-fault.err").toFile())
-            .start();
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < deadline && job.isAlive()) {
-      JsonNode master = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
-      if (master.get("activeapps").size() > 0 && master.get("coresused").asInt() == 2) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    Thread.sleep(8000);
-    assertTrue(job.isAlive(), "the job must still run when its worker is killed");
-    Clusters.kill9(Clusters.pid("spark", "worker-1"));
-    assertTrue(job.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), "the job ends");
-    String err = java.nio.file.Files.readString(tmp.resolve("spark-fault.err"));
-    assertEquals(0, job.exitValue(), err);
-    assertTrue(err.contains("Lost executor") || err.contains("ExecutorLost"), "an executor was lost: " + err.substring(Math.max(0, err.length() - 3000)));
+    String err =
+        runWithFault(
+            sparkClient(output, fullInput),
+            "spark-fault",
+            () -> {
+              JsonNode master = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
+              return master.get("activeapps").size() > 0 && master.get("coresused").asInt() == 2;
+            },
+            () -> Clusters.kill9(Clusters.pid("spark", "worker-1")));
+    assertTrue(
+        err.contains("Lost executor") || err.contains("ExecutorLost"),
+        "an executor was lost: " + err.substring(Math.max(0, err.length() - 3000)));
     assertMatchesDuckDb(output);
   }
 
-  private static String waitForRunningFlinkJob(Process job) throws Exception {
+  /** A check of a fault test. */
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /** The fault itself. */
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts {@code job}, waits until {@code busy} holds (the job works on the cluster), lets it work 6 s more, applies
+   * {@code fault} and waits for the job to end successfully; returns its stderr.
+   */
+  private static String runWithFault(ProcessBuilder job, String name, Check busy, Action fault)
+      throws Exception {
+    Process process =
+        job.redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile())
+            .start();
     long deadline = System.nanoTime() + 120_000_000_000L;
-    while (System.nanoTime() < deadline && job.isAlive()) {
-      for (JsonNode j : new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview")).get("jobs")) {
-        if (j.get("state").asText().equals("RUNNING")) {
-          return j.get("jid").asText();
-        }
-      }
+    while (process.isAlive() && !busy.holds()) {
+      assertTrue(System.nanoTime() < deadline, name + ": the job did not start on the cluster within 2 minutes");
       Thread.sleep(200);
     }
-    throw new IllegalStateException("no running Flink job within 2 minutes");
+    Thread.sleep(6000);
+    assertTrue(process.isAlive(), name + ": the job must still run when the fault hits");
+    fault.run();
+    assertTrue(process.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), name + ": the job ends");
+    String err = java.nio.file.Files.readString(tmp.resolve(name + ".err"));
+    assertEquals(0, process.exitValue(), err);
+    return err;
+  }
+
+  private static String runningFlinkJob() throws Exception {
+    for (JsonNode j : new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview")).get("jobs")) {
+      if (j.get("state").asText().equals("RUNNING")) {
+        return j.get("jid").asText();
+      }
+    }
+    return null;
   }
 
   private static void assertMatchesDuckDb(Path output) throws Exception {

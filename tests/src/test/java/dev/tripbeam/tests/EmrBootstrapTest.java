@@ -44,8 +44,16 @@ class EmrBootstrapTest {
 
   @Test
   void scriptsAreShellcheckClean() throws Exception {
-    List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=style"));
-    try (Stream<Path> scripts = Stream.concat(Files.list(EMR), Files.list(ROOT.resolve("runners-config")))) {
+    List<String> command = new ArrayList<>(List.of("shellcheck", "--severity=style", "-x", "--source-path=SCRIPTDIR"));
+    try (Stream<Path> scripts =
+        Stream.of(EMR, ROOT.resolve("runners-config"), ROOT.resolve("runners-config/clusters"))
+            .flatMap(dir -> {
+              try {
+                return Files.list(dir);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })) {
       scripts.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(command::add);
     }
     command.add(ROOT.resolve(".ci/run").toString());
