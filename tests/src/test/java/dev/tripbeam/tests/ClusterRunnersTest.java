@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * zone_daily, user_daily and processed trips on Direct, embedded
  * Flink, Spark local, the Flink cluster (submitted from a plain JVM and with the Flink CLI) and the Spark cluster
  * (from a plain JVM and with spark-submit). Killing a TaskManager or a worker with SIGKILL in the middle of a job on
- * the bundled real data still gives exactly DuckDB's counts and zone_daily. Slow: runs with {@code -Dcluster.tests}.
+ * the bundled real data (for Spark, the worker and its executor: a lost node) still gives exactly DuckDB's counts and
+ * zone_daily. Slow: runs with {@code -Dcluster.tests}.
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -179,9 +180,19 @@ class ClusterRunnersTest {
               JsonNode master = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
               return master.get("activeapps").size() > 0 && master.get("coresused").asInt() == 2;
             },
-            () -> Clusters.kill9(Clusters.pid("spark", "worker-1")));
+            () -> {
+              // A lost node: the worker and the executor JVM it launched, both with SIGKILL.
+              long worker = Clusters.pid("spark", "worker-1");
+              List<Long> executors =
+                  ProcessHandle.of(worker).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElseThrow();
+              assertTrue(!executors.isEmpty(), "worker-1 runs an executor for the job");
+              Clusters.kill9(worker);
+              for (long executor : executors) {
+                Clusters.kill9(executor);
+              }
+            });
     assertTrue(
-        err.contains("Lost executor") || err.contains("ExecutorLost"),
+        err.contains("Lost executor") || err.contains("ExecutorLost") || err.contains("executor lost"),
         "an executor was lost: " + err.substring(Math.max(0, err.length() - 3000)));
     assertMatchesDuckDb(output);
   }
@@ -198,7 +209,7 @@ class ClusterRunnersTest {
 
   /**
    * Starts {@code job}, waits until {@code busy} holds (the job works on the cluster), lets it work 6 s more, applies
-   * {@code fault} and waits for the job to end successfully; returns its stderr.
+   * {@code fault} and waits for the job to end successfully; returns its output (stdout, then stderr).
    */
   private static String runWithFault(ProcessBuilder job, String name, Check busy, Action fault)
       throws Exception {
@@ -216,7 +227,7 @@ class ClusterRunnersTest {
     assertTrue(process.waitFor(8, java.util.concurrent.TimeUnit.MINUTES), name + ": the job ends");
     String err = java.nio.file.Files.readString(tmp.resolve(name + ".err"));
     assertEquals(0, process.exitValue(), err);
-    return err;
+    return java.nio.file.Files.readString(tmp.resolve(name + ".out")) + err;
   }
 
   private static String runningFlinkJob() throws Exception {
