@@ -82,6 +82,8 @@ launch() {
   local -a jvm_args dynamic_args
   read -r -a jvm_args <<< "$jvm"
   read -r -a dynamic_args <<< "$dynamic"
+  # A TaskManager is known by its name in the REST API and the exception history (taskmanager.resource-id).
+  [ "$kind" = GET_TM_RESOURCE_PARAMS ] && dynamic_args+=(-D "taskmanager.resource-id=$name")
   nohup java "${jvm_args[@]}" "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/$name.log" \
     -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(classpath)" "$main" \
     --configDir "$HOME_DIR/conf" "${dynamic_args[@]}" > "$HOME_DIR/log/$name.out" 2>&1 &

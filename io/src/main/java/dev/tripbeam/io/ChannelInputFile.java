@@ -7,12 +7,22 @@ import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
 
-/** A Parquet {@link InputFile} over a seekable channel (local, S3 or any Beam file system). */
+/**
+ * A Parquet {@link InputFile} over a seekable channel (local, S3 or any Beam file system), named by its path: Parquet's
+ * own errors ("... is not a Parquet file") name the file through {@link #toString()}.
+ */
 final class ChannelInputFile implements InputFile {
   private final SeekableByteChannel channel;
+  private final String path;
 
-  ChannelInputFile(SeekableByteChannel channel) {
+  ChannelInputFile(SeekableByteChannel channel, String path) {
     this.channel = channel;
+    this.path = path;
+  }
+
+  @Override
+  public String toString() {
+    return path;
   }
 
   @Override

@@ -49,7 +49,7 @@ public final class ReadProcessedTrips extends PTransform<PCollection<String>, PC
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<Trip> out) throws IOException {
       try (SeekableByteChannel channel = file.openSeekable();
           ParquetReader<GenericRecord> reader =
-              AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel))
+              AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, file.getMetadata().resourceId().toString()))
                   .withDataModel(GenericData.get())
                   .build()) {
         GenericRecord record;

@@ -25,7 +25,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Reads raw trip files.
  *
  * <p>Input: file paths or globs (any Beam file system). Outputs: {@link #RAW} one {@link RawTrip} per data row,
- * and {@link #UNREADABLE} one {@link RejectedRecord} ({@code unreadable_file}, raw = path and error) per file that
+ * and {@link #UNREADABLE} one {@link RejectedRecord} ({@code unreadable_file}; raw and detail: the path and the cause) per file that
  * cannot be opened, is not of its format or lacks required columns; the run goes on. Option: the
  * {@link InputFormat}. Metrics: counters {@code rows} and {@code unreadable_files} in namespace {@value #STEP}.
  */
@@ -88,7 +88,8 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
         out.get(UNREADABLE)
             .output(
                 RejectedRecord.of(
-                    RejectReason.UNREADABLE_FILE, STEP, path, 0, path + ": " + e.getMessage(), e.getMessage()));
+                    RejectReason.UNREADABLE_FILE, STEP, path, 0, path + ": " + e.getMessage(),
+                    path + ": " + e.getMessage()));
       }
     }
   }

@@ -85,10 +85,20 @@ public final class TripFileReader {
     } catch (UnreadableFileException e) {
       throw rows[0] == 0 ? e : new UnreadableFileException(e.getMessage() + " (after " + rows[0] + " rows)", e);
     } catch (IOException | RuntimeException e) {
-      String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      String message = cause(e);
       throw new UnreadableFileException(
           rows[0] == 0 ? message : message + " (after " + rows[0] + " rows)", e);
     }
+  }
+
+  /** The cause of a failure in words: its message, or the exception's name when it has none. */
+  private static String cause(Throwable e) {
+    String m = e.getMessage();
+    boolean plain = e.getClass() == RuntimeException.class || e.getClass() == IOException.class;
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    return plain ? m : e.getClass().getSimpleName() + ": " + m;
   }
 
   private static void readCsv(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
@@ -134,7 +144,7 @@ public final class TripFileReader {
       throws IOException, UnreadableFileException {
     try (SeekableByteChannel channel = opener.openSeekable();
         ParquetReader<GenericRecord> reader =
-            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel))
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, path))
                 .withDataModel(GenericData.get())
                 .build()) {
       GenericRecord record = reader.read();

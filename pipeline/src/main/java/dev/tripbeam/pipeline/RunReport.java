@@ -31,6 +31,7 @@ public final class RunReport {
   private final String mode;
   private final List<Map<String, Object>> inputs;
   private final int skippedInputs;
+  private final int hiddenInputs;
   private final long processedBefore;
   private final Instant start;
   private final Instant end;
@@ -46,6 +47,7 @@ public final class RunReport {
       String mode,
       List<Map<String, Object>> inputs,
       int skippedInputs,
+      int hiddenInputs,
       Instant start,
       Instant end,
       Map<String, Long> counts,
@@ -55,6 +57,7 @@ public final class RunReport {
     this.mode = mode;
     this.inputs = inputs;
     this.skippedInputs = skippedInputs;
+    this.hiddenInputs = hiddenInputs;
     this.processedBefore = counts.getOrDefault(PROCESSED_BEFORE, 0L);
     this.start = start;
     this.end = end;
@@ -136,6 +139,7 @@ public final class RunReport {
     root.put("mode", mode);
     root.put("inputs", inputs);
     root.put("inputs_already_processed", skippedInputs);
+    root.put("hidden_or_marker_files_skipped", hiddenInputs);
     root.put("trips_processed_before", processedBefore);
     root.put("start_time", start.toString());
     root.put("end_time", end.toString());
@@ -156,12 +160,13 @@ public final class RunReport {
     s.append(
         String.format(
             Locale.ROOT,
-            "tripbeam run %s on %s (%s): %d input file(s)%s%n",
+            "tripbeam run %s on %s (%s): %d input file(s)%s%s%n",
             runId,
             runner,
             mode.replace('_', ' '),
             inputs.size(),
-            skippedInputs == 0 ? "" : ", " + skippedInputs + " already processed"));
+            skippedInputs == 0 ? "" : ", " + skippedInputs + " already processed",
+            hiddenInputs == 0 ? "" : ", " + hiddenInputs + " hidden or marker file(s) skipped"));
     s.append(String.format(Locale.ROOT, "  read        %,d%n", read));
     s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
     s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));

@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -42,7 +44,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -60,13 +61,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Inputs: {@code --input} files (TLC yellow/green CSV, CSV.gz, Parquet) and the zone table. Outputs under
  * {@code --output}: {@code processed/trips/pickup_date=D/} (valid unique enriched trips),
  * {@code aggregated/zone_daily/}, {@code rejected/} (every rejected record with reason and raw input) and
- * {@code _reports/run-<runId>.json}. Options: {@link TripPipelineOptions} plus the runner's own. The runner
- * defaults to the one named by the system property {@value #DEFAULT_RUNNER_PROPERTY} (set by the Maven profile).
+ * {@code _reports/run-<runId>.json}. Options: {@link TripPipelineOptions} plus the runner's own. The command
+ * line, with the runner the Maven profile chose as default, is {@link TripCommand}.
  */
 public final class TripPipeline {
-  static final String DEFAULT_RUNNER_PROPERTY = "tripbeam.defaultRunner";
   private static final String SPARK_PARALLELISM = "spark.default.parallelism";
-  private static final String AUTO_SPARK_PARALLELISM = "tripbeam.autoSparkParallelism";
 
   private TripPipeline() {}
 
@@ -126,76 +125,9 @@ public final class TripPipeline {
     }
   }
 
+  /** The job's command line ({@link TripCommand}), kept here as the class scripts and job jars name. */
   public static void main(String[] args) {
-    System.exit(execute(args));
-  }
-
-  /** Runs the command line and returns the process exit code (0 ok, 1 run failed, 2 bad options). */
-  static int execute(String[] args) {
-    PipelineOptionsFactory.register(TripPipelineOptions.class);
-    TripPipelineOptions options;
-    try {
-      options =
-          PipelineOptionsFactory.fromArgs(commandLine(args)).withValidation().as(TripPipelineOptions.class);
-      TripPipelineOptions.validate(options);
-    } catch (IllegalArgumentException e) {
-      System.err.println("tripbeam: " + e.getMessage());
-      System.err.println("tripbeam: see --help for the options");
-      return 2;
-    }
-    try {
-      Outcome outcome = run(options);
-      System.out.print(outcome.summary);
-      return outcome.report == null || outcome.report.reconciled() ? 0 : 1;
-    } catch (UserError e) {
-      System.err.println("tripbeam: " + e.getMessage());
-      return 1;
-    } catch (RuntimeException e) {
-      System.err.println("tripbeam: the run failed: " + rootCause(e));
-      if (Boolean.getBoolean("tripbeam.debug")) {
-        e.printStackTrace();
-      } else {
-        System.err.println("tripbeam: rerun with -Dtripbeam.debug=true for the stack trace");
-      }
-      return 1;
-    }
-  }
-
-  /** Adds the profile's default runner unless --runner is given; narrows a bare --help to tripbeam's options. */
-  static String[] commandLine(String[] args) {
-    List<String> out = new ArrayList<>();
-    boolean hasRunner = false;
-    for (String arg : args) {
-      if (arg.equals("--help")) {
-        out.add("--help=" + TripPipelineOptions.class.getName());
-        continue;
-      }
-      hasRunner |= arg.startsWith("--runner=") || arg.equals("--runner");
-      out.add(arg);
-    }
-    String runner = System.getProperty(DEFAULT_RUNNER_PROPERTY);
-    if (!hasRunner && runner != null && !runner.isBlank()) {
-      out.add("--runner=" + runner);
-    }
-    boolean flink =
-        out.stream().anyMatch(a -> a.equals("--runner=FlinkRunner") || a.endsWith(".FlinkRunner"));
-    if (flink && out.stream().noneMatch(a -> a.startsWith("--objectReuse"))) {
-      // Every element tripbeam passes is immutable, so Flink may hand objects between chained operators without a
-      // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
-      out.add("--objectReuse=true");
-    }
-    boolean spark =
-        out.stream().anyMatch(a -> a.equals("--runner=SparkRunner") || a.endsWith(".SparkRunner"));
-    if (spark && out.stream().noneMatch(a -> a.startsWith("--storageLevel"))) {
-      // Beam's Spark runner caches every multi-consumer RDD MEMORY_ONLY by default: out of heap at 5M trips.
-      out.add("--storageLevel=MEMORY_AND_DISK_SER");
-    }
-    if (spark && System.getProperty(SPARK_PARALLELISM) == null) {
-      // SparkConf reads spark.* system properties. With local[N]'s default of N partitions, one partition held a
-      // whole input file's trips and its cached block no longer fit the heap; run() sizes it to the input instead.
-      System.setProperty(AUTO_SPARK_PARALLELISM, "true");
-    }
-    return out.toArray(new String[0]);
+    TripCommand.main(args);
   }
 
   /**
@@ -203,7 +135,13 @@ public final class TripPipeline {
    * incremental run with no new raw file changes nothing and returns an outcome without a report.
    */
   public static Outcome run(TripPipelineOptions options) {
+    return run(options, phase -> {});
+  }
+
+  /** {@link #run(TripPipelineOptions)}, telling {@code phase} what it does while the engine is not running. */
+  public static Outcome run(TripPipelineOptions options, Consumer<String> phase) {
     TripPipelineOptions.validate(options);
+    phase.accept("listing the inputs");
     FileSystems.setDefaultPipelineOptions(options);
     OutputLayout layout = new OutputLayout(options.getOutput());
     Lake lake = new Lake(layout);
@@ -211,13 +149,15 @@ public final class TripPipeline {
     boolean incremental = options.getIncremental();
     List<Lake.RawFile> rawFiles = new ArrayList<>();
     int skipped = 0;
+    Inputs inputs;
     boolean readHistory;
     try {
       for (String recovered : lake.recover()) {
-        System.err.println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
+        TripConsole.err().println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
       }
       Set<String> committed = incremental ? lake.committedRawFiles() : Set.of();
-      for (MatchResult.Metadata file : resolveInputs(options.getInput())) {
+      inputs = resolveInputs(options.getInput());
+      for (MatchResult.Metadata file : inputs.files) {
         Lake.RawFile raw = Lake.RawFile.of(file);
         if (committed.contains(raw.key())) {
           skipped++;
@@ -229,6 +169,7 @@ public final class TripPipeline {
     } catch (IOException e) {
       throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
     }
+    TripConsole.err().println(startLine(options, rawFiles, skipped, inputs.hidden));
     if (rawFiles.isEmpty()) {
       return new Outcome(
           null,
@@ -248,7 +189,7 @@ public final class TripPipeline {
       throw new UserError("cannot load the zone table: " + e.getMessage());
     }
 
-    if (Boolean.getBoolean(AUTO_SPARK_PARALLELISM)) {
+    if (Boolean.getBoolean(TripCommand.AUTO_SPARK_PARALLELISM)) {
       // At least two partitions per raw file: with 16 partitions for 60 files (30M trips), cached blocks of ~1 GB
       // ran a 6 GiB heap out of memory when read back.
       System.setProperty(SPARK_PARALLELISM, Integer.toString(Math.max(16, 2 * rawFiles.size())));
@@ -258,11 +199,12 @@ public final class TripPipeline {
     rawFiles.forEach(f -> paths.add(f.path()));
     build(pipeline, options, paths, zones, readHistory);
     Instant start = Instant.now();
+    phase.accept("starting the engine");
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     Instant end = Instant.now();
     if (state != PipelineResult.State.DONE) {
-      throw new UserError("the pipeline ended in state " + state);
+      throw new IllegalStateException("the pipeline ended in state " + state);
     }
     OutputLayout staged = layout.staged(runId);
     try {
@@ -282,6 +224,7 @@ public final class TripPipeline {
       i.put("checksum", f.checksum());
       inputInfo.add(i);
     }
+    phase.accept("publishing the outputs");
     RunReport report =
         new RunReport(
             runId,
@@ -289,6 +232,7 @@ public final class TripPipeline {
             incremental ? Lake.INCREMENTAL : Lake.FULL_REFRESH,
             inputInfo,
             skipped,
+            inputs.hidden,
             start,
             end,
             readCounts(layout.counts(runId)),
@@ -412,12 +356,20 @@ public final class TripPipeline {
     return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);
   }
 
+  /** The raw files of {@code --input}, and how many hidden or marker files its listings skipped. */
+  private static final class Inputs {
+    final List<MatchResult.Metadata> files = new ArrayList<>();
+    int hidden;
+  }
+
   /**
    * The raw files of {@code --input}: comma-separated paths or globs; a path that is not a file is a prefix (a
-   * folder, an S3 prefix) and stands for every file under it.
+   * folder, an S3 prefix) and stands for every file under it. Globs and prefixes skip hidden and marker files (names
+   * starting with '.' or '_': {@code _SUCCESS}, {@code .crc} files, {@code .complete}), as Spark and Hive do; a file
+   * named on its own is always read.
    */
-  private static List<MatchResult.Metadata> resolveInputs(String input) throws IOException {
-    List<MatchResult.Metadata> files = new ArrayList<>();
+  private static Inputs resolveInputs(String input) throws IOException {
+    Inputs inputs = new Inputs();
     for (String spec : input.split(",")) {
       spec = spec.trim();
       if (spec.isEmpty()) {
@@ -425,6 +377,7 @@ public final class TripPipeline {
       }
       List<MatchResult.Metadata> matched = LakeFiles.list(spec);
       boolean glob = spec.contains("*") || spec.contains("?") || spec.contains("[") || spec.contains("{");
+      boolean single = !glob && matched.size() == 1;
       if (matched.isEmpty() && !glob) {
         String prefix = spec.endsWith("/") ? spec.substring(0, spec.length() - 1) : spec;
         matched = LakeFiles.list(prefix + "/**");
@@ -432,10 +385,47 @@ public final class TripPipeline {
       if (matched.isEmpty()) {
         throw new UserError("no input file matches " + spec);
       }
-      files.addAll(matched);
+      int before = inputs.files.size();
+      for (MatchResult.Metadata m : matched) {
+        if (!single && isHiddenOrMarker(m.resourceId().getFilename())) {
+          inputs.hidden++;
+        } else {
+          inputs.files.add(m);
+        }
+      }
+      if (inputs.files.size() == before) {
+        throw new UserError("no input file matches " + spec + " (only hidden or marker files)");
+      }
     }
-    files.sort(Comparator.comparing(m -> m.resourceId().toString()));
-    return files;
+    inputs.files.sort(Comparator.comparing(m -> m.resourceId().toString()));
+    return inputs;
+  }
+
+  static boolean isHiddenOrMarker(String fileName) {
+    return fileName != null && (fileName.startsWith(".") || fileName.startsWith("_"));
+  }
+
+  /** What the run is about to do, for the console. */
+  private static String startLine(
+      TripPipelineOptions options, List<Lake.RawFile> files, int alreadyProcessed, int hidden) {
+    Map<String, Integer> byFormat = new TreeMap<>();
+    InputFormat format = InputFormat.parse(options.getInputFormat());
+    for (Lake.RawFile f : files) {
+      byFormat.merge(format.forFile(f.path()).name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+    }
+    List<String> parts = new ArrayList<>();
+    byFormat.forEach((k, v) -> parts.add(k + " " + v));
+    return String.format(
+        Locale.ROOT,
+        "tripbeam run %s on %s (%s): %d input file(s)%s into %s%s%s",
+        options.getRunId(),
+        options.getRunner().getSimpleName(),
+        options.getIncremental() ? "incremental" : "full refresh",
+        files.size(),
+        parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")",
+        options.getOutput(),
+        alreadyProcessed == 0 ? "" : "; " + alreadyProcessed + " already processed",
+        hidden == 0 ? "" : "; skipped " + hidden + " hidden or marker file(s)");
   }
 
   private static Map<String, Long> readCounts(String path) {
@@ -453,12 +443,5 @@ public final class TripPipeline {
     return counts;
   }
 
-  private static String rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String message = t.getMessage();
-    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
+
 }

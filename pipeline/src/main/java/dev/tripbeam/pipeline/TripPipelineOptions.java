@@ -4,7 +4,7 @@ import dev.tripbeam.io.InputFormat;
 import java.util.regex.Pattern;
 
 /** All options of the tripbeam batch job; runner options come from the runner's own interfaces. */
-public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions, TripS3Options {
+public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions, TripS3Options, TripConsoleOptions {
   /** System property with the bundled sample glob, set by the Maven main-job configuration. */
   String SAMPLE_INPUT_PROPERTY = "tripbeam.sampleInput";
 

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Broken input files made from real rows: a truncated line, a row of wrong types, an empty file, a non-Parquet file
- * named .parquet, a CSV missing a column. Each ends rejected with the right reason and raw input, nothing is lost,
- * and the run succeeds.
+ * named .parquet, a CSV missing a column. Each ends rejected with the right reason, raw input and a detail naming the
+ * file and the cause; marker and hidden files beside them are skipped and counted; nothing is lost, and the run
+ * succeeds.
  */
 class BadInputTest {
   @TempDir Path tmp;
@@ -41,6 +42,10 @@ class BadInputTest {
       noTotal.add(line.substring(0, line.lastIndexOf(',', line.lastIndexOf(',') - 1)) + "," + line.substring(line.lastIndexOf(',') + 1));
     }
     Files.write(in.resolve("missing_column.csv"), noTotal);
+    // Markers and hidden files a writer leaves beside its data: skipped by the listing, counted, never rejected.
+    Files.createFile(in.resolve("_SUCCESS"));
+    Files.writeString(in.resolve(".complete"), "done\n");
+    Files.writeString(in.resolve(".truncated.csv.crc"), "crc");
 
     TripPipeline.Outcome outcome = DirectRun.run(in.resolve("*").toString(), tmp.resolve("out"));
     RunReport report = outcome.report;
@@ -50,6 +55,8 @@ class BadInputTest {
     assertEquals(0, report.duplicates());
     assertEquals(10, report.read(), "7 rows and 3 unreadable files: " + report.toJson());
     assertTrue(report.reconciled());
+    assertTrue(report.toJson().contains("\"hidden_or_marker_files_skipped\" : 3"), report.toJson());
+    assertTrue(outcome.summary.contains("3 hidden or marker file(s) skipped"), outcome.summary);
     assertEquals(5, report.rowsWritten("processed_trips"));
     assertEquals(5, report.rowsWritten("rejected"));
 
@@ -63,6 +70,15 @@ class BadInputTest {
     assertEquals("unreadable_file|ReadTripFiles|missing_column.csv", prefix(rejected.get(1)));
     assertTrue(rejected.get(1).contains("total_amount"), rejected.get(1));
     assertEquals("unreadable_file|ReadTripFiles|not_really.parquet", prefix(rejected.get(2)));
+    List<String> details =
+        Outputs.query(
+            "select detail from read_parquet('" + tmp.resolve("out") + "/rejected/*.parquet') where reason = "
+                + "'unreadable_file' order by source_file");
+    String notParquet = in.resolve("not_really.parquet").toString();
+    assertTrue(
+        details.get(2).startsWith(notParquet + ": " + notParquet + " is not a Parquet file."),
+        "the path and the cause, no Java object: " + details.get(2));
+    assertTrue(details.get(0).startsWith(in.resolve("empty.csv") + ": empty file"), details.get(0));
     assertEquals("unparseable|ValidateTrips|truncated.csv|1,2021-0", rejected.get(3));
     assertEquals("unparseable|ValidateTrips|wrong_types.csv|" + wrongTypes, rejected.get(4));
 

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Flink, Spark local, the Flink cluster (submitted from a plain JVM and with the Flink CLI) and the Spark cluster
  * (from a plain JVM and with spark-submit). Killing a TaskManager or a worker with SIGKILL in the middle of a job on
  * the bundled real data (for Spark, the worker and its executor: a lost node) still gives exactly DuckDB's counts and
- * zone_daily. Slow: runs with {@code -Dcluster.tests}.
+ * zone_daily. The faults are decided from the engines' state: the victim is killed once the engine's REST API shows
+ * it running the job's work, and the failover is read back from the engine (Flink's exception history naming the
+ * TaskManager; the Spark driver listing the executor as removed). Slow: runs with {@code -Dcluster.tests}.
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -67,11 +69,12 @@ class ClusterRunnersTest {
     return new ProcessBuilder(command);
   }
 
-  private static ProcessBuilder sparkClient(Path output, String input) throws Exception {
+  private static ProcessBuilder sparkClient(Path output, String input, String... jvmFlags) throws Exception {
     Path jar = Clusters.jobJar("spark");
     String opens = String.join(" ", Clusters.OPENS);
     List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
     command.addAll(Clusters.OPENS);
+    command.addAll(List.of(jvmFlags));
     command.addAll(
         List.of(
             "-Dspark.executor.extraJavaOptions=" + opens, "-Dspark.executor.memory=1g",
@@ -138,6 +141,7 @@ class ClusterRunnersTest {
     List<String> zoneDaily = Outputs.zoneDaily(tmp.resolve("direct"));
     String processed = Outputs.processedFingerprint(tmp.resolve("direct"));
     List<String> userDaily = Outputs.userDaily(tmp.resolve("direct"));
+    Map<String, String> zones = Outputs.zones(tmp.resolve("direct"));
     assertTrue(zoneDaily.size() > 20, "the slice spans many zones");
     assertTrue(userDaily.size() > 20, "the app trips give user_daily rows");
     for (Map.Entry<String, Path> out : outputs.entrySet()) {
@@ -145,6 +149,7 @@ class ClusterRunnersTest {
       assertEquals(zoneDaily, Outputs.zoneDaily(out.getValue()), out.getKey() + " zone_daily");
       assertEquals(processed, Outputs.processedFingerprint(out.getValue()), out.getKey() + " processed trips");
       assertEquals(userDaily, Outputs.userDaily(out.getValue()), out.getKey() + " user_daily");
+      assertEquals(zones, Outputs.zones(out.getValue()), out.getKey() + ": every column of every zone");
     }
   }
 
@@ -152,19 +157,27 @@ class ClusterRunnersTest {
   @Order(2)
   void flinkJobSurvivesAKilledTaskManager() throws Exception {
     Path output = tmp.resolve("flink-fault");
+    String victim = "taskmanager-1";
     String[] jobId = {null};
     runWithFault(
         flinkClient(output, fullInput),
         "flink-fault",
-        () -> (jobId[0] = runningFlinkJob()) != null,
+        () -> (jobId[0] = runningFlinkJob()) != null && flinkRunsSubtasksOn(jobId[0], victim),
         () -> {
-          Clusters.kill9(Clusters.pid("flink", "taskmanager-1"));
+          Clusters.kill9(Clusters.pid("flink", victim));
           // A lost node is replaced, as YARN allocates a new container on EMR.
           Clusters.script("flink-cluster.sh", "add-taskmanager", "taskmanager-3");
         });
-    JsonNode exceptions =
-        new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId[0] + "/exceptions"));
-    assertTrue(exceptions.get("exceptionHistory").get("entries").size() > 0, "the job failed over: " + exceptions);
+    JsonNode history =
+        new ObjectMapper()
+            .readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId[0] + "/exceptions"))
+            .at("/exceptionHistory/entries");
+    assertTrue(history.size() > 0, "the job failed over: " + history);
+    boolean namesVictim = false;
+    for (JsonNode entry : history) {
+      namesVictim |= entry.toString().contains(victim);
+    }
+    assertTrue(namesVictim, "the exception history names the killed TaskManager " + victim + ": " + history);
     assertMatchesDuckDb(output);
   }
 
@@ -172,29 +185,117 @@ class ClusterRunnersTest {
   @Order(3)
   void sparkJobSurvivesAKilledWorker() throws Exception {
     Path output = tmp.resolve("spark-fault");
-    String err =
-        runWithFault(
-            sparkClient(output, fullInput),
-            "spark-fault",
-            () -> {
-              JsonNode master = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8080/json/"));
-              return master.get("activeapps").size() > 0 && master.get("coresused").asInt() == 2;
-            },
-            () -> {
-              // A lost node: the worker and the executor JVM it launched, both with SIGKILL.
-              long worker = Clusters.pid("spark", "worker-1");
-              List<Long> executors =
-                  ProcessHandle.of(worker).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElseThrow();
-              assertTrue(!executors.isEmpty(), "worker-1 runs an executor for the job");
-              Clusters.kill9(worker);
-              for (long executor : executors) {
-                Clusters.kill9(executor);
-              }
-            });
+    Path events = java.nio.file.Files.createDirectories(tmp.resolve("spark-events"));
+    int uiPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      uiPort = s.getLocalPort();
+    }
+    String driver = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
+    ProcessBuilder job =
+        sparkClient(
+            output, fullInput, "-Dspark.ui.port=" + uiPort, "-Dspark.eventLog.enabled=true",
+            "-Dspark.eventLog.dir=" + events.toUri());
+    String[] victim = {null};
+    boolean[] removedSeen = {false};
+    runWithFault(
+        job,
+        "spark-fault",
+        () -> {
+          // The victim is worker-1's executor, known by the --executor-id its worker launched it with; the fault hits
+          // once the driver lists that executor with a task running.
+          victim[0] = victim[0] != null ? victim[0] : executorIdOf(Clusters.pid("spark", "worker-1"));
+          JsonNode executor = victim[0] == null ? null : sparkExecutor(driver, "executors", victim[0]);
+          return executor != null && executor.get("activeTasks").asInt() > 0;
+        },
+        () -> {
+          // A lost node: the worker and the executor JVM it launched, both with SIGKILL.
+          long worker = Clusters.pid("spark", "worker-1");
+          List<Long> executors =
+              ProcessHandle.of(worker).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElseThrow();
+          Clusters.kill9(worker);
+          for (long executor : executors) {
+            Clusters.kill9(executor);
+          }
+        },
+        () -> {
+          JsonNode executor = sparkExecutor(driver, "allexecutors", victim[0]);
+          removedSeen[0] |= executor != null && !executor.get("isActive").asBoolean();
+        });
     assertTrue(
-        err.contains("Lost executor") || err.contains("ExecutorLost") || err.contains("executor lost"),
-        "an executor was lost: " + err.substring(Math.max(0, err.length() - 3000)));
+        removedSeen[0] || executorRemovedInEventLog(events, victim[0]),
+        "the driver lists executor " + victim[0] + " as removed (REST API or event log)");
     assertMatchesDuckDb(output);
+  }
+
+  /** Whether the Flink TaskManager named {@code taskManager} runs a subtask of the job. */
+  private static boolean flinkRunsSubtasksOn(String jobId, String taskManager) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (JsonNode vertex : json.readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId)).get("vertices")) {
+      if (!vertex.get("status").asText().equals("RUNNING")) {
+        continue;
+      }
+      JsonNode tms =
+          json.readTree(
+              Clusters.http(
+                  "http://127.0.0.1:8081/jobs/" + jobId + "/vertices/" + vertex.get("id").asText() + "/taskmanagers"));
+      for (JsonNode tm : tms.get("taskmanagers")) {
+        JsonNode counts = tm.has("status-counts") ? tm.get("status-counts") : tm.path("statusCounts");
+        if (tm.path("taskmanager-id").asText().equals(taskManager) && counts.path("RUNNING").asInt() > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The executor id a Spark worker's executor JVM was started with, or null before it runs. */
+  private static String executorIdOf(long workerPid) throws Exception {
+    for (ProcessHandle child : ProcessHandle.of(workerPid).orElseThrow().descendants().toList()) {
+      Path cmdline = Path.of("/proc", Long.toString(child.pid()), "cmdline");
+      if (!java.nio.file.Files.exists(cmdline)) {
+        continue;
+      }
+      List<String> args = List.of(java.nio.file.Files.readString(cmdline).split("\u0000"));
+      int i = args.indexOf("--executor-id");
+      if (i >= 0 && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+    }
+    return null;
+  }
+
+  /** One executor of the running Spark application from the driver's REST API ({@code executors} or all). */
+  private static JsonNode sparkExecutor(String driver, String list, String executorId) {
+    try {
+      ObjectMapper json = new ObjectMapper();
+      JsonNode apps = json.readTree(Clusters.http(driver));
+      if (apps == null || apps.isEmpty()) {
+        return null;
+      }
+      for (JsonNode e : json.readTree(Clusters.http(driver + "/" + apps.get(0).get("id").asText() + "/" + list))) {
+        if (e.get("id").asText().equals(executorId)) {
+          return e;
+        }
+      }
+    } catch (Exception e) {
+      // The driver is not up yet or has ended: nothing listed.
+    }
+    return null;
+  }
+
+  /** Whether the driver's event log records the removal of {@code executorId}. */
+  private static boolean executorRemovedInEventLog(Path events, String executorId) throws Exception {
+    try (var files = java.nio.file.Files.list(events)) {
+      for (Path f : files.toList()) {
+        for (String line : java.nio.file.Files.readAllLines(f)) {
+          if (line.contains("\"Event\":\"SparkListenerExecutorRemoved\"")
+              && line.contains("\"Executor ID\":\"" + executorId + "\"")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** A check of a fault test. */
@@ -202,30 +303,33 @@ class ClusterRunnersTest {
     boolean holds() throws Exception;
   }
 
-  /** The fault itself. */
+  /** The fault itself, or an observation while the job recovers. */
   private interface Action {
     void run() throws Exception;
   }
 
   /**
-   * Starts {@code job}, waits until {@code busy} holds (the job works on the cluster), lets it work 6 s more, applies
-   * {@code fault} and waits for the job to end successfully; returns its output (stdout, then stderr).
+   * Starts {@code job}, waits until {@code busy} holds (the victim works for the job, as the engine's REST API shows),
+   * applies {@code fault}, then runs {@code watch} until the job ends, and asserts it ended successfully.
    */
-  private static String runWithFault(ProcessBuilder job, String name, Check busy, Action fault)
+  private static void runWithFault(ProcessBuilder job, String name, Check busy, Action fault, Action... watch)
       throws Exception {
     Process process =
         job.redirectOutput(tmp.resolve(name + ".out").toFile()).redirectError(tmp.resolve(name + ".err").toFile())
             .start();
     while (process.isAlive() && !busy.holds()) {
+      Thread.sleep(100);
+    }
+    assertTrue(process.isAlive(), name + ": the job ended before its victim ran a task");
+    fault.run();
+    while (process.isAlive()) {
+      for (Action w : watch) {
+        w.run();
+      }
       Thread.sleep(200);
     }
-    Thread.sleep(6000);
-    assertTrue(process.isAlive(), name + ": the job must still run when the fault hits");
-    fault.run();
-    process.waitFor();
     String err = java.nio.file.Files.readString(tmp.resolve(name + ".err"));
     assertEquals(0, process.exitValue(), err);
-    return java.nio.file.Files.readString(tmp.resolve(name + ".out")) + err;
   }
 
   private static String runningFlinkJob() throws Exception {

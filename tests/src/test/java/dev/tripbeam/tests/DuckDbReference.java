@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * tripbeam's rules written again, independently, as DuckDB SQL over the same raw files: the CSV files are read as
- * bare lines (TLC yellow 18-column layout), the green Parquet files with DuckDB's own Parquet reader. Produces the
- * expected zone_daily rows and report counts.
+ * bare lines (TLC yellow 18-column layout), the green Parquet files with DuckDB's own Parquet reader, app-format JSON
+ * lines as bare lines taken apart with DuckDB's JSON functions. Produces the expected zone_daily rows, report counts
+ * and the app trips' user_daily rows; shares no class with tripbeam.
  *
  * <p>{@code strict_mode = false}: the 2019-01 TLC sample mixes CRLF rows with an LF last line, which DuckDB's strict
  * CSV state machine rejects (and with {@code new_line = '\n'} it silently returns no rows at all).
@@ -23,10 +24,22 @@ final class DuckDbReference implements AutoCloseable {
   private final Connection connection;
 
   DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, Path zones) throws SQLException {
+    this(yellowCsv, greenParquet, List.of(), zones);
+  }
+
+  /**
+   * With {@code appJsonl}: app-format JSON lines files (optionally gzip), read as bare text lines and taken apart with
+   * DuckDB's JSON functions; amounts are integer cents, times UTC instants, deduplication by {@code trip_id} (the
+   * copy with the lowest fare, then tip, tolls, passengers, payment type, user id, pickup, dropoff is kept).
+   */
+  DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, List<Path> appJsonl, Path zones)
+      throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
+    String appList = appJsonl.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "));
     String csvList = yellowCsv.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "));
     String parquetList = greenParquet.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "));
     try (Statement s = connection.createStatement()) {
+      s.execute("set TimeZone = 'UTC'");
       s.execute(
           "create temp table zones as select LocationID::integer as id, Borough as borough, Zone as zone "
               + "from read_csv('" + zones + "', header = true, all_varchar = true)");
@@ -35,15 +48,26 @@ final class DuckDbReference implements AutoCloseable {
       s.execute("create macro int_ok(x) as (v(x) is null or (dbl(x) is not null and dbl(x) = floor(dbl(x))))");
       s.execute("create macro ts(x) as try_strptime(v(x), '%Y-%m-%d %H:%M:%S')");
       s.execute("create macro ts_ok(x) as (v(x) is null or ts(x) is not null)");
+      s.execute("create macro instant(x) as try_cast(v(x) as timestamptz)::timestamp");
+      s.execute("create macro instant_ok(x) as (v(x) is null or instant(x) is not null)");
+      s.execute("create macro cents_ok(x) as (dbl(x) is not null and dbl(x) = floor(dbl(x)))");
+      s.execute("create macro j(line, key) as json_extract_string(line, '$.' || key)");
       s.execute(
           "create temp table lines as select string_split(rtrim(line, chr(13)), ',') as f from read_csv(["
               + csvList + "], columns = {'line': 'VARCHAR'}, header = true, delim = E'\\x01', quote = '', "
               + "escape = '', auto_detect = false, strict_mode = false)");
+      s.execute(
+          "create temp table app_lines as select line, json_valid(line) and json_type(line::json) = 'OBJECT' as obj "
+              + "from "
+              + (appJsonl.isEmpty()
+                  ? "(select ''::varchar as line where false)"
+                  : "read_csv([" + appList + "], columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01', "
+                      + "quote = '', escape = '', auto_detect = false, strict_mode = false)"));
       // 1 VendorID, 2 pickup, 3 dropoff, 4 passenger_count, 5 trip_distance, 8 PU, 9 DO, 10 payment_type,
       // 11 fare_amount, 14 tip_amount, 15 tolls_amount, 17 total_amount.
       s.execute(
           "create temp table typed as "
-              + "select 'yellow' as source, "
+              + "select 'yellow' as source, null::varchar as trip_id, null::varchar as user_id, "
               + "  len(f) <> 18 or not (int_ok(f[1]) and ts_ok(f[2]) and ts_ok(f[3]) and int_ok(f[4]) "
               + "    and int_ok(f[8]) and int_ok(f[9]) and int_ok(f[10]) and dbl(f[5]) is not null "
               + "    and dbl(f[11]) is not null and dbl(f[14]) is not null and dbl(f[15]) is not null "
@@ -63,11 +87,32 @@ final class DuckDbReference implements AutoCloseable {
               + "from lines"
               + (greenParquet.isEmpty()
                   ? ""
-                  : " union all select 'green', trip_distance is null or fare_amount is null or tip_amount is null "
+                  : " union all select 'green', null, null, trip_distance is null or fare_amount is null or tip_amount is null "
                       + "or tolls_amount is null or total_amount is null, VendorID, lpep_pickup_datetime, "
                       + "lpep_dropoff_datetime, passenger_count::integer, trip_distance, PULocationID, "
                       + "DOLocationID, fare_amount, tip_amount, tolls_amount, total_amount, payment_type::integer "
-                      + "from read_parquet([" + parquetList + "])"));
+                      + "from read_parquet([" + parquetList + "])")
+              + " union all select 'app', case when obj then v(j(line, 'trip_id')) end, "
+              + "  case when obj then v(j(line, 'user_id')) end, "
+              + "  not obj or not (instant_ok(j(line, 'pickup_ts')) and instant_ok(j(line, 'dropoff_ts')) "
+              + "    and int_ok(j(line, 'pu_zone_id')) and int_ok(j(line, 'do_zone_id')) "
+              + "    and int_ok(j(line, 'passenger_count')) and int_ok(j(line, 'payment_type')) "
+              + "    and dbl(j(line, 'distance_miles')) is not null and cents_ok(j(line, 'fare_cents')) "
+              + "    and cents_ok(j(line, 'tip_cents')) and cents_ok(j(line, 'tolls_cents')) "
+              + "    and cents_ok(j(line, 'total_cents'))), "
+              + "  null, "
+              + "  case when obj then instant(j(line, 'pickup_ts')) end, "
+              + "  case when obj then instant(j(line, 'dropoff_ts')) end, "
+              + "  case when obj then dbl(j(line, 'passenger_count'))::integer end, "
+              + "  case when obj then dbl(j(line, 'distance_miles')) end, "
+              + "  case when obj then dbl(j(line, 'pu_zone_id'))::integer end, "
+              + "  case when obj then dbl(j(line, 'do_zone_id'))::integer end, "
+              + "  case when obj then dbl(j(line, 'fare_cents')) / 100 end, "
+              + "  case when obj then dbl(j(line, 'tip_cents')) / 100 end, "
+              + "  case when obj then dbl(j(line, 'tolls_cents')) / 100 end, "
+              + "  case when obj then dbl(j(line, 'total_cents')) / 100 end, "
+              + "  case when obj then dbl(j(line, 'payment_type'))::integer end "
+              + "from app_lines");
       s.execute(
           "create temp table classified as select *, epoch_us(dropoff) - epoch_us(pickup) as dur_us, "
               + "case when unparseable then 'unparseable' "
@@ -90,7 +135,10 @@ final class DuckDbReference implements AutoCloseable {
       s.execute(
           "create temp table uniq as select * from (select *, row_number() over (partition by source, vendor, "
               + "pickup, dropoff, pu, do_, dist, total_c order by fare_c, tip_c, tolls_c, passengers nulls first, "
-              + "payment nulls first) as rn from valid) where rn = 1");
+              + "payment nulls first) as rn from valid where source <> 'app') where rn = 1 "
+              + "union all select * from (select *, row_number() over (partition by trip_id order by fare_c, tip_c, "
+              + "tolls_c, passengers nulls first, payment nulls first, user_id nulls first, pickup, dropoff) as rn "
+              + "from valid where source = 'app') where rn = 1");
     }
   }
 
@@ -110,6 +158,36 @@ final class DuckDbReference implements AutoCloseable {
               r.getString(3), r.getString(4), r.getLong(5), r.getLong(6), r.getDouble(7), r.getLong(8),
               r.getLong(9), r.getLong(10), r.getDouble(11)
             });
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Expected user_daily rows of the app trips, as {@code user|date|trips|distance|total_cents|first_pickup_us|
+   * last_dropoff_us|journeys|distinct_zones}: journeys by window functions (a trip whose pickup is more than 30
+   * minutes after the previous trip's dropoff, in pickup order, starts a new one), distinct zones over pickups and
+   * dropoffs.
+   */
+  List<String> userDaily() throws SQLException {
+    List<String> rows = new java.util.ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
+                    + "count(*) filter (where prev is null or epoch_us(pickup) - epoch_us(prev) > 1800000000), "
+                    + "len(list_distinct(list(pu) || list(do_))) "
+                    + "from (select *, strftime(pickup, '%Y-%m-%d') as d, lag(dropoff) over (partition by user_id, "
+                    + "strftime(pickup, '%Y-%m-%d') order by pickup, dropoff) as prev from uniq "
+                    + "where source = 'app' and user_id is not null) group by user_id, d "
+                    + "order by user_id || '|' || d")) {
+      while (r.next()) {
+        rows.add(
+            String.join(
+                "|",
+                r.getString(1), r.getString(2), Long.toString(r.getLong(3)), Double.toString(r.getDouble(4)),
+                Long.toString(r.getLong(5)), Long.toString(r.getLong(6)), Long.toString(r.getLong(7)),
+                Long.toString(r.getLong(8)), Long.toString(r.getLong(9))));
       }
     }
     return rows;

@@ -57,6 +57,7 @@ class EmrBootstrapTest {
       scripts.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(command::add);
     }
     command.add(ROOT.resolve(".ci/run").toString());
+    command.add(ROOT.resolve("bin/tripbeam").toString());
     assertTrue(command.size() > 6, command::toString);
     Run r = run(Map.of(), command.toArray(new String[0]));
     assertEquals(0, r.exit(), "shellcheck (Debian package shellcheck, installed by .ci/run):\n" + r.out());

@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.io.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The main command as a user meets it (a forked Flink-profile JVM): help, and clear errors without stack traces. */
 class MainCommandTest {
+  private static final String SECRET = "wJalrXUtnFEMI-not-a-real-secret";
   @TempDir Path tmp;
 
   private static void assertNoStackTrace(ForkedRun run) {
@@ -19,13 +25,37 @@ class MainCommandTest {
   }
 
   @Test
-  void helpListsTheOptions() throws Exception {
-    ForkedRun run = ForkedRun.main("flink", tmp.resolve("help"), "--help");
+  void helpStartsWithUsageAndListsTripbeamsOptionsBeforeTheRunnersWithTheProfilesDefault() throws Exception {
+    ForkedRun run =
+        ForkedRun.run("flink", tmp.resolve("help"), List.of("-Dtripbeam.defaultRunner=FlinkRunner"), "--help");
     assertEquals(0, run.exitCode, run::toString);
-    for (String option : new String[] {"--input", "--inputFormat", "--zones", "--output", "--runId", "--incremental", "--s3PathStyleAccess",
-          "--awsProfile", "--sseKmsKeyId", "--endpoint", "--awsRegion"}) {
-      assertTrue(run.stdout.contains(option), option + " in\n" + run.stdout);
+    String help = run.stdout;
+    assertTrue(help.startsWith("usage: tripbeam "), help);
+    int runnerSection = help.indexOf("\nRunner:\n");
+    assertTrue(runnerSection > 0, help);
+    for (String option : new String[] {"--input", "--inputFormat", "--zones", "--output", "--runId", "--incremental",
+          "--s3PathStyleAccess", "--awsProfile", "--sseKmsKeyId", "--endpoint", "--awsRegion", "--verbose"}) {
+      int at = help.indexOf("  " + option + "\n");
+      assertTrue(at > 0 && at < runnerSection, option + " listed before the runner's options in\n" + help);
     }
+    String formatsLine =
+        help.lines().filter(l -> l.startsWith("Input formats (--inputFormat): ")).findFirst().orElseThrow();
+    List<String> listed =
+        List.of(formatsLine.substring(formatsLine.indexOf(": ") + 2).replaceAll("\\.$", "").split(", "));
+    List<String> accepted = new ArrayList<>();
+    for (InputFormat format : InputFormat.values()) {
+      accepted.add(format.name().toLowerCase(Locale.ROOT));
+    }
+    assertEquals(accepted, listed, "every format the parser accepts, and only those");
+    String inputFormatHelp = help.substring(help.indexOf("  --inputFormat\n"), help.indexOf("  --output\n"));
+    for (String name : accepted) {
+      assertTrue(inputFormatHelp.contains(name), name + " in --inputFormat's description: " + inputFormatHelp);
+    }
+    for (String where : new String[] {"glob", "folder", "S3 prefix"}) {
+      assertTrue(help.contains(where), "--input takes a " + where + ": " + help);
+    }
+    assertTrue(help.contains("default: FlinkRunner (the build's profile)"), help);
+    assertFalse(help.contains("DirectRunner (the build"), help);
   }
 
   @Test
@@ -42,7 +72,7 @@ class MainCommandTest {
         ForkedRun.main("flink", tmp.resolve("x"), "--input=" + RealFiles.YELLOW_CSV, "--output=" + tmp.resolve("o"),
             "--inputFormat=xlsx");
     assertEquals(2, run.exitCode, run::toString);
-    assertTrue(run.stderr.contains("--inputFormat must be one of auto, csv, parquet"), run::toString);
+    assertTrue(run.stderr.contains("--inputFormat must be one of auto, csv, parquet, json, app"), run::toString);
     assertNoStackTrace(run);
   }
 
@@ -57,20 +87,45 @@ class MainCommandTest {
   }
 
   @Test
-  void credentialsOnTheCommandLineAreRefusedWithoutEchoingThem() throws Exception {
-    String secret = "wJalrXUtnFEMI-not-a-real-secret";
-    ForkedRun run =
-        ForkedRun.main(
-            "flink",
-            tmp.resolve("x"),
-            "--input=" + RealFiles.YELLOW_CSV,
-            "--output=" + tmp.resolve("o"),
-            "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\"AKIAEXAMPLE\","
-                + "\"secretAccessKey\":\"" + secret + "\"}");
-    assertEquals(2, run.exitCode, run::toString);
-    assertTrue(run.stderr.contains("credentials come only from the AWS provider chain or --awsProfile"), run::toString);
-    assertFalse(run.stdout.contains(secret) || run.stderr.contains(secret), "the secret is never printed");
-    assertFalse(Files.exists(tmp.resolve("o")), "nothing is written");
-    assertNoStackTrace(run);
+  void credentialsInAnyShapeAreRefusedWithoutEchoingThem() throws Exception {
+    String[][] shapes = {
+      // well-formed JSON of a static provider
+      {"--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\"AKIAEXAMPLE\","
+          + "\"secretAccessKey\":\"" + SECRET + "\"}"},
+      // the same after a shell stripped the quotes (malformed JSON)
+      {"--awsCredentialsProvider={@type:StaticCredentialsProvider,accessKeyId:AKIAX,secretAccessKey:" + SECRET + "}"},
+      // an unknown provider type
+      {"--awsCredentialsProvider={\"@type\":\"NoSuchProvider\",\"key\":\"" + SECRET + "\"}"},
+      // '=' inside the value
+      {"--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\",\"accessKeyId\":\"A=B\","
+          + "\"secretAccessKey\":\"" + SECRET + "==\"}"},
+      // the value as a separate argument
+      {"--awsCredentialsProvider", "{\"secretAccessKey\":\"" + SECRET + "\"}"},
+      // a misspelt option name and a made-up one
+      {"--awsCredentialProvider=" + SECRET},
+      {"--secretAccessKey=" + SECRET},
+      // a bare secret where an option belongs
+      {SECRET},
+      // a credential inside another option's value
+      {"--runId={\"secretAccessKey\":\"" + SECRET + "\"}"},
+    };
+    for (String[] shape : shapes) {
+      Path out = tmp.resolve("o" + shape[0].length());
+      List<String> args = new ArrayList<>(List.of("--input=" + RealFiles.YELLOW_CSV, "--output=" + out));
+      args.addAll(List.of(shape));
+      ForkedRun run =
+          ForkedRun.run("flink", out, List.of("-Dtripbeam.logDir=" + tmp.resolve("logs")), args.toArray(new String[0]));
+      String what = String.join(" ", shape).replace(SECRET, "<secret>") + ": " + run.toString().replace(SECRET, "<!>");
+      assertEquals(2, run.exitCode, what);
+      assertFalse(run.stdout.contains(SECRET) || run.stderr.contains(SECRET), "the secret is printed: " + what);
+      assertTrue(run.stderr.startsWith("tripbeam: "), what);
+      assertNoStackTrace(run);
+      assertFalse(Files.exists(out), "nothing is written: " + what);
+    }
+    try (Stream<Path> files = Files.walk(tmp)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(Files.readString(f).contains(SECRET), "the secret is in " + f);
+      }
+    }
   }
 }

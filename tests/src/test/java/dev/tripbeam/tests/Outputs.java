@@ -8,7 +8,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricsFilter;
@@ -74,13 +76,31 @@ final class Outputs {
             + "route_trips, score from read_parquet('" + output + "/aggregated/anomalies/*.parquet') order by trip_id");
   }
 
-  /** Row count and an order-independent fingerprint of the processed trips (ids and amounts). */
+  /** Row count and an order-independent fingerprint of every column of the processed trips. */
   static String processedFingerprint(Path output) throws SQLException {
+    return fingerprint(output, "processed/trips/*");
+  }
+
+  /**
+   * {@code count|md5} over every column of every row of one zone (a folder under the output): each row rendered whole
+   * by DuckDB ({@code t::varchar} of the row), the renderings sorted, so any difference in any column shows.
+   */
+  static String fingerprint(Path output, String zone) throws SQLException {
     return query(
-            "select count(*), md5(string_agg(trip_id || ':' || total_cents || ':' || pickup_datetime, ',' "
-                + "order by trip_id)) from read_parquet('" + output
-                + "/processed/trips/*/*.parquet', hive_partitioning=false)")
+            "select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) "
+                + "from read_parquet('" + output + "/" + zone + "/*.parquet', hive_partitioning=false) t")
         .get(0);
+  }
+
+  /** The fingerprint of every zone a run writes: processed trips, the three aggregates and the rejected records. */
+  static Map<String, String> zones(Path output) throws SQLException {
+    Map<String, String> zones = new LinkedHashMap<>();
+    for (String zone :
+        List.of("processed/trips/*", "aggregated/zone_daily", "aggregated/user_daily", "aggregated/anomalies",
+            "rejected")) {
+      zones.put(zone, fingerprint(output, zone));
+    }
+    return zones;
   }
 
   /** Rejected rows per reason, read from the rejected zone itself. */

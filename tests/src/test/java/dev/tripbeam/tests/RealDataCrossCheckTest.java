@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The bundled real NYC TLC files (yellow CSV with its truncated last line, green ZSTD Parquet, two gzipped
- * samples), dirty as published, through the whole job on embedded Flink and on Spark local, each in its own JVM:
- * zone_daily and the report counts must equal what DuckDB SQL computes from the same raw files with the same rules,
- * and the two runners must agree exactly.
+ * samples), dirty as published, and the bundled app-format JSON lines, through the whole job on embedded Flink and on
+ * Spark local, each in its own JVM: zone_daily, the app trips' user_daily and the report counts must equal what DuckDB
+ * SQL computes from the same raw files with the same rules, and the two runners must agree exactly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealDataCrossCheckTest {
@@ -30,7 +30,7 @@ class RealDataCrossCheckTest {
   @BeforeAll
   void runBothRunners() throws Exception {
     String input = String.join(",", RealFiles.CSV.stream().map(Path::toString).toList())
-        + "," + RealFiles.GREEN_PARQUET;
+        + "," + RealFiles.GREEN_PARQUET + "," + RealFiles.APP_JSONL;
     flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + input, "--output=" + tmp.resolve("flink"));
     spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + input, "--output=" + tmp.resolve("spark"));
   }
@@ -38,14 +38,41 @@ class RealDataCrossCheckTest {
   @Test
   void flinkZoneDailyAndCountsEqualDuckDb() throws Exception {
     assertEquals(0, flink.exitCode, flink::toString);
-    try (DuckDbReference duck =
-        new DuckDbReference(RealFiles.CSV, List.of(RealFiles.GREEN_PARQUET), RealFiles.ZONES)) {
+    try (DuckDbReference duck = bundledSample()) {
       Map<String, Long> expected = duck.counts();
       assertEquals(expected, reportCounts(flink.report()));
       assertTrue(expected.get("read") > 100_000, "all real rows are read: " + expected);
       assertTrue(expected.size() > 6, "the real data is dirty in several ways: " + expected);
 
       assertZoneDailyEquals(duck.zoneDaily(), flink.output);
+    }
+  }
+
+  /** DuckDB over the raw files of the runs here: TLC CSV, green Parquet and the bundled app-format JSON lines. */
+  private static DuckDbReference bundledSample() throws Exception {
+    return new DuckDbReference(
+        RealFiles.CSV, List.of(RealFiles.GREEN_PARQUET), List.of(RealFiles.APP_JSONL), RealFiles.ZONES);
+  }
+
+  @Test
+  void flinkUserDailyOfTheAppTripsEqualsDuckDb() throws Exception {
+    assertEquals(0, flink.exitCode, flink::toString);
+    try (DuckDbReference duck = bundledSample()) {
+      List<String> expected = duck.userDaily();
+      List<String> actual = Outputs.userDaily(flink.output);
+      assertTrue(expected.size() > 500, "the bundled app sample gives user-days: " + expected.size());
+      assertEquals(expected.size(), actual.size(), "user_daily row count");
+      for (int i = 0; i < expected.size(); i++) {
+        String[] e = expected.get(i).split("\\|");
+        String[] a = actual.get(i).split("\\|");
+        for (int c = 0; c < e.length; c++) {
+          if (c == 3) {
+            assertEquals(Double.parseDouble(e[c]), Double.parseDouble(a[c]), 1e-6, "distance of " + expected.get(i));
+          } else {
+            assertEquals(e[c], a[c], "column " + c + " of " + expected.get(i) + " vs " + actual.get(i));
+          }
+        }
+      }
     }
   }
 
@@ -56,7 +83,9 @@ class RealDataCrossCheckTest {
     assertEquals(reportCounts(flink.report()), reportCounts(spark.report()));
     assertEquals(Outputs.zoneDaily(flink.output), Outputs.zoneDaily(spark.output));
     assertEquals(Outputs.processedFingerprint(flink.output), Outputs.processedFingerprint(spark.output));
+    assertEquals(Outputs.userDaily(flink.output), Outputs.userDaily(spark.output));
     assertEquals(Outputs.rejectedByReason(flink.output), Outputs.rejectedByReason(spark.output));
+    assertEquals(Outputs.zones(flink.output), Outputs.zones(spark.output), "every column of every zone");
   }
 
   @Test

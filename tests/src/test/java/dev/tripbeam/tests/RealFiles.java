@@ -18,6 +18,10 @@ final class RealFiles {
           DIR.resolve("ge_yellow_samples/yellow_tripdata_sample_2019-01.csv.gz"),
           DIR.resolve("ge_yellow_samples/yellow_tripdata_sample_2020-04.csv.gz"));
 
+  /** The bundled app-format sample (JSON lines, gzip), generated from the yellow file; see tests/data/README.md. */
+  static final Path APP_JSONL =
+      DIR.resolveSibling("app").resolve("app_trips_2024-03-04.jsonl.gz");
+
   private RealFiles() {}
 
   static List<String> yellowLines() throws IOException {

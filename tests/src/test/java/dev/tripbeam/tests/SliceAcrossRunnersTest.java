@@ -54,6 +54,9 @@ class SliceAcrossRunnersTest {
     String processed = Outputs.processedFingerprint(tmp.resolve("direct"));
     assertEquals(processed, Outputs.processedFingerprint(flink.output));
     assertEquals(processed, Outputs.processedFingerprint(spark.output));
+    Map<String, String> zones = Outputs.zones(tmp.resolve("direct"));
+    assertEquals(zones, Outputs.zones(flink.output), "Flink: every column of every zone");
+    assertEquals(zones, Outputs.zones(spark.output), "Spark: every column of every zone");
   }
 
   @Test
