@@ -65,7 +65,7 @@ public final class TripFileReader {
    *
    * @return the number of rows emitted
    * @throws UnreadableFileException when the file cannot be opened, is not of its format, lacks required columns,
-   *     or fails while being read (the message says after how many rows)
+   *     or fails while being read (then {@link UnreadableFileException#rowsRead()} says how many rows it gave)
    */
   public static long read(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
       throws UnreadableFileException {
@@ -83,11 +83,11 @@ public final class TripFileReader {
       }
       return rows[0];
     } catch (UnreadableFileException e) {
-      throw rows[0] == 0 ? e : new UnreadableFileException(e.getMessage() + " (after " + rows[0] + " rows)", e);
+      throw rows[0] == 0 ? e : new UnreadableFileException(e.getMessage() + " (after " + rows[0] + " rows)", e, rows[0]);
     } catch (IOException | RuntimeException e) {
       String message = cause(e);
       throw new UnreadableFileException(
-          rows[0] == 0 ? message : message + " (after " + rows[0] + " rows)", e);
+          rows[0] == 0 ? message : message + " (after " + rows[0] + " rows)", e, rows[0]);
     }
   }
 

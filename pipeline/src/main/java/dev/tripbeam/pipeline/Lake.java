@@ -38,10 +38,21 @@ final class Lake {
     this.layout = layout;
   }
 
-  /** A raw input file as the manifest keys it. */
-  record RawFile(String path, long size, String checksum) {
+  /**
+   * A raw input file as the manifest keys it (path, size, checksum: a replaced file is new), with the file-level
+   * error of the run that read it ({@code unreadable_file}, {@code truncated_file}; empty when it was read whole).
+   */
+  record RawFile(String path, long size, String checksum, String error) {
+    RawFile(String path, long size, String checksum) {
+      this(path, size, checksum, "");
+    }
+
     String key() {
       return path + "\n" + size + "\n" + checksum;
+    }
+
+    RawFile withError(String e) {
+      return new RawFile(path, size, checksum, e == null ? "" : e);
     }
 
     static RawFile of(MatchResult.Metadata file) throws IOException {
@@ -180,7 +191,10 @@ final class Lake {
     root.put(pending ? "planned_at" : "committed_at", Instant.now().toString());
     ArrayNode raw = root.putArray("raw_files");
     for (RawFile f : plan.rawFiles()) {
-      raw.addObject().put("path", f.path()).put("size", f.size()).put("checksum", f.checksum());
+      ObjectNode entry = raw.addObject().put("path", f.path()).put("size", f.size()).put("checksum", f.checksum());
+      if (!f.error().isEmpty()) {
+        entry.put("error", f.error());
+      }
     }
     ArrayNode outputs = root.putArray("output_files");
     plan.copies().values().forEach(outputs::add);
@@ -199,7 +213,10 @@ final class Lake {
     JsonNode root = JSON.readTree(json);
     List<RawFile> raw = new ArrayList<>();
     for (JsonNode f : root.path("raw_files")) {
-      raw.add(new RawFile(f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText()));
+      raw.add(
+          new RawFile(
+              f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(),
+              f.path("error").asText("")));
     }
     List<String> deletes = new ArrayList<>();
     root.path("deletes").forEach(d -> deletes.add(d.asText()));

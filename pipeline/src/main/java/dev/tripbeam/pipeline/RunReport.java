@@ -14,15 +14,20 @@ import java.util.TreeMap;
 
 /**
  * The report of one run, built from the counts the pipeline wrote as data (not from metrics, so it is exact on
- * every runner): {@code read = valid + duplicates + Σ rejected} must hold, and {@link #reconciled()} says whether
- * it did.
+ * every runner). Each count is made where its records go: {@code read} over the rows the reader emitted (plus one per
+ * unreadable file and one per file that failed part way), {@code valid} over the trips handed to the processed zone's writer, {@code duplicates} by the
+ * steps that remove copies (deduplication, and trips seen in earlier runs), {@code rejected} over the rejected zone's
+ * records. None is derived from another, so {@code read = valid + duplicates + Σ rejected} is a check that fails
+ * when a step loses or invents records; {@link #reconciled()} says whether it held.
  */
 public final class RunReport {
   /** Count labels written by the pipeline graph. */
   static final String READ_ROWS = "read_rows";
-  static final String VALIDATED = "validated";
-  static final String UNIQUE = "valid";
+  static final String COPIES_REMOVED = "duplicates.copies_removed";
+  static final String SEEN_BEFORE = "duplicates.seen_before";
   static final String REJECTED_PREFIX = "rejected.";
+  /** {@code file_error:<reason>:<URL-encoded path>}: a file-level record, for the manifest. */
+  static final String FILE_ERROR_PREFIX = "file_error:";
   static final String ROWS_PREFIX = "rows.";
   static final String PROCESSED_BEFORE = "processed_before";
 
@@ -38,6 +43,8 @@ public final class RunReport {
   private final long read;
   private final long valid;
   private final long duplicates;
+  private final long copiesRemoved;
+  private final long seenBefore;
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
 
@@ -77,10 +84,12 @@ public final class RunReport {
         });
     this.rejected = Collections.unmodifiableMap(byReason);
     this.outputs = Collections.unmodifiableMap(outs);
-    long unreadable = byReason.getOrDefault("unreadable_file", 0L);
-    this.read = counts.getOrDefault(READ_ROWS, 0L) + unreadable;
-    this.valid = counts.getOrDefault(UNIQUE, 0L);
-    this.duplicates = counts.getOrDefault(VALIDATED, 0L) - valid;
+    long fileRecords = byReason.getOrDefault("unreadable_file", 0L) + byReason.getOrDefault("truncated_file", 0L);
+    this.read = counts.getOrDefault(READ_ROWS, 0L) + fileRecords;
+    this.valid = counts.getOrDefault(ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS, 0L);
+    this.copiesRemoved = counts.getOrDefault(COPIES_REMOVED, 0L);
+    this.seenBefore = counts.getOrDefault(SEEN_BEFORE, 0L);
+    this.duplicates = copiesRemoved + seenBefore;
   }
 
   public String runId() {
@@ -131,6 +140,10 @@ public final class RunReport {
     counts.put("read", read);
     counts.put("valid", valid);
     counts.put("duplicates", duplicates);
+    Map<String, Object> byStep = new LinkedHashMap<>();
+    byStep.put("copies_removed", copiesRemoved);
+    byStep.put("seen_before", seenBefore);
+    counts.put("duplicates_by_step", byStep);
     counts.put("rejected", rejected);
     counts.put("rejected_total", rejectedTotal());
     Map<String, Object> root = new LinkedHashMap<>();

@@ -81,7 +81,15 @@ public final class TripCommand {
       if (TripConsole.logFile() != null) {
         out.println("  engine log  " + TripConsole.logFile());
       }
-      return outcome.report == null || outcome.report.reconciled() ? 0 : 1;
+      int code = exitCode(outcome);
+      if (code != 0) {
+        err.printf(
+            "tripbeam: the counts do not reconcile: read %d, but valid + duplicates + rejected = %d; nothing was "
+                + "published%n",
+            outcome.report.read(),
+            outcome.report.valid() + outcome.report.duplicates() + outcome.report.rejectedTotal());
+      }
+      return code;
     } catch (TripPipeline.UserError e) {
       progress.close();
       err.println("tripbeam: " + e.getMessage());
@@ -100,6 +108,11 @@ public final class TripCommand {
       // The engines stay routed to the log until the JVM exits: their shutdown hooks still write.
       System.out.flush();
     }
+  }
+
+  /** The exit code of a finished run: 0 when it reconciled (or had nothing new to do), 1 when it did not. */
+  public static int exitCode(TripPipeline.Outcome outcome) {
+    return outcome.report == null || outcome.report.reconciled() ? 0 : 1;
   }
 
   private static int usageError(String message) {

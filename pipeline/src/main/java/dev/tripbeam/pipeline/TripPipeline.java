@@ -23,9 +23,13 @@ import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.DetectFareAnomalies;
 import dev.tripbeam.transforms.DropSeenTrips;
 import dev.tripbeam.transforms.EnrichTrips;
+import dev.tripbeam.transforms.SumCounts;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +51,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -100,6 +105,17 @@ public final class TripPipeline {
     }
   }
 
+  /**
+   * The steps of the graph that drop records, replaceable so that a test can put in a step that loses a trip and see
+   * the run's reconciliation catch it.
+   */
+  public interface Steps {
+    Steps DEFAULT = DeduplicateTrips::of;
+
+    /** Deduplication: unique trips under {@link DeduplicateTrips#UNIQUE}, copies removed under COPIES_REMOVED. */
+    PTransform<PCollection<Trip>, PCollectionTuple> deduplicate();
+  }
+
   /** What a finished run returns; report, result and path are null when an incremental run found nothing new. */
   public static final class Outcome {
     public final @Nullable RunReport report;
@@ -140,6 +156,11 @@ public final class TripPipeline {
 
   /** {@link #run(TripPipelineOptions)}, telling {@code phase} what it does while the engine is not running. */
   public static Outcome run(TripPipelineOptions options, Consumer<String> phase) {
+    return run(options, phase, Steps.DEFAULT);
+  }
+
+  /** {@link #run(TripPipelineOptions, Consumer)} with the given {@link Steps}. */
+  public static Outcome run(TripPipelineOptions options, Consumer<String> phase, Steps steps) {
     TripPipelineOptions.validate(options);
     phase.accept("listing the inputs");
     FileSystems.setDefaultPipelineOptions(options);
@@ -197,7 +218,7 @@ public final class TripPipeline {
     Pipeline pipeline = Pipeline.create(options);
     List<String> paths = new ArrayList<>();
     rawFiles.forEach(f -> paths.add(f.path()));
-    build(pipeline, options, paths, zones, readHistory);
+    build(pipeline, options, paths, zones, readHistory, steps);
     Instant start = Instant.now();
     phase.accept("starting the engine");
     PipelineResult result = pipeline.run();
@@ -225,6 +246,18 @@ public final class TripPipeline {
       inputInfo.add(i);
     }
     phase.accept("publishing the outputs");
+    Map<String, Long> counts = readCounts(layout.counts(runId));
+    Map<String, String> fileErrors = new HashMap<>();
+    counts.keySet().stream()
+        .filter(label -> label.startsWith(RunReport.FILE_ERROR_PREFIX))
+        .forEach(
+            label -> {
+              String rest = label.substring(RunReport.FILE_ERROR_PREFIX.length());
+              int colon = rest.indexOf(':');
+              fileErrors.put(
+                  URLDecoder.decode(rest.substring(colon + 1), StandardCharsets.UTF_8), rest.substring(0, colon));
+            });
+    rawFiles.replaceAll(f -> f.withError(fileErrors.get(f.path())));
     RunReport report =
         new RunReport(
             runId,
@@ -235,8 +268,24 @@ public final class TripPipeline {
             inputs.hidden,
             start,
             end,
-            readCounts(layout.counts(runId)),
+            counts,
             layout.zones());
+    if (!report.reconciled()) {
+      // Records were lost or invented between the steps: nothing is published, the staged zones stay for inspection.
+      String kept = layout.staging(runId) + "/run-" + runId + ".json";
+      try {
+        LakeFiles.write(kept, report.toJson());
+      } catch (IOException e) {
+        throw new UserError("cannot write the report " + kept + ": " + e.getMessage());
+      }
+      return new Outcome(
+          report,
+          result,
+          kept,
+          report.summary(kept)
+              + "  NOT published: the counts do not reconcile; the run's output stays under "
+              + layout.staging(runId) + System.lineSeparator());
+    }
     String reportPath = layout.report(runId);
     try {
       lake.publish(lake.plan(runId, incremental, rawFiles, report.toJson()));
@@ -258,6 +307,17 @@ public final class TripPipeline {
       List<String> inputFiles,
       List<Zone> zones,
       boolean readHistory) {
+    return build(pipeline, options, inputFiles, zones, readHistory, Steps.DEFAULT);
+  }
+
+  /** {@link #build(Pipeline, TripPipelineOptions, List, List, boolean)} with the given {@link Steps}. */
+  public static Graph build(
+      Pipeline pipeline,
+      TripPipelineOptions options,
+      List<String> inputFiles,
+      List<Zone> zones,
+      boolean readHistory,
+      Steps steps) {
     OutputLayout layout = new OutputLayout(options.getOutput());
     OutputLayout staged = layout.staged(options.getRunId());
     List<KV<Integer, Zone>> zoneEntries = new ArrayList<>();
@@ -288,9 +348,11 @@ public final class TripPipeline {
         PCollectionList.of(read.get(ReadTripFiles.UNREADABLE))
             .and(checked.get(ValidateTrips.REJECTED))
             .apply("CollectRejectedTrips", Flatten.pCollections());
-    PCollection<Trip> unique = valid.apply("DeduplicateTrips", DeduplicateTrips.of());
+    PCollectionTuple deduplicated = valid.apply("DeduplicateTrips", steps.deduplicate());
+    PCollection<Trip> unique = deduplicated.get(DeduplicateTrips.UNIQUE);
     PCollection<Trip> allTrips = unique;
     PCollection<Trip> history = null;
+    PCollection<Long> seenBefore = null;
     if (readHistory) {
       history =
           pipeline
@@ -298,7 +360,9 @@ public final class TripPipeline {
                   "ListProcessedFiles",
                   Create.of(layout.processedTrips() + "/**/*.parquet").withCoder(StringUtf8Coder.of()))
               .apply("ReadProcessedTrips", ReadProcessedTrips.of());
-      unique = unique.apply("DropSeenTrips", DropSeenTrips.seenIn(history));
+      PCollectionTuple unseen = unique.apply("DropSeenTrips", DropSeenTrips.seenIn(history));
+      unique = unseen.get(DropSeenTrips.NEW_TRIPS);
+      seenBefore = unseen.get(DropSeenTrips.SEEN_BEFORE);
       allTrips = PCollectionList.of(history).and(unique).apply("CollectAllTrips", Flatten.pCollections());
     }
     PCollection<EnrichedTrip> enriched = unique.apply("EnrichTrips", EnrichTrips.of(zoneTable));
@@ -328,8 +392,10 @@ public final class TripPipeline {
 
     PCollectionList<KV<String, Long>> counts =
         PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
-            .and(valid.apply("CountValidatedTrips", CountRecords.as(RunReport.VALIDATED)))
-            .and(unique.apply("CountUniqueTrips", CountRecords.as(RunReport.UNIQUE)))
+            .and(
+                deduplicated
+                    .get(DeduplicateTrips.COPIES_REMOVED)
+                    .apply("SumCopiesRemoved", SumCounts.as(RunReport.COPIES_REMOVED)))
             .and(
                 rejected.apply(
                     "CountRejectedByReason", CountRecords.by(r -> RunReport.REJECTED_PREFIX + r.getReason())))
@@ -349,8 +415,20 @@ public final class TripPipeline {
             .and(
                 rejected.apply(
                     "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)));
+    counts =
+        counts.and(
+            read.get(ReadTripFiles.UNREADABLE)
+                .apply(
+                    "CountFileErrors",
+                    CountRecords.by(
+                        r ->
+                            RunReport.FILE_ERROR_PREFIX + r.getReason() + ":"
+                                + URLEncoder.encode(r.getSourceFile(), StandardCharsets.UTF_8))));
     if (history != null) {
-      counts = counts.and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)));
+      counts =
+          counts
+              .and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)))
+              .and(seenBefore.apply("SumSeenBefore", SumCounts.as(RunReport.SEEN_BEFORE)));
     }
     counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
     return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);

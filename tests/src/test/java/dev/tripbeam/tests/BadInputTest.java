@@ -42,6 +42,13 @@ class BadInputTest {
       noTotal.add(line.substring(0, line.lastIndexOf(',', line.lastIndexOf(',') - 1)) + "," + line.substring(line.lastIndexOf(',') + 1));
     }
     Files.write(in.resolve("missing_column.csv"), noTotal);
+    // A gzip cut mid-stream: its rows before the cut are kept, one truncated_file record stands for the rest.
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write((String.join("\n", real.subList(0, 2001)) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] whole = gz.toByteArray();
+    Files.write(in.resolve("cut.csv.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
     // Markers and hidden files a writer leaves beside its data: skipped by the listing, counted, never rejected.
     Files.createFile(in.resolve("_SUCCESS"));
     Files.writeString(in.resolve(".complete"), "done\n");
@@ -50,20 +57,51 @@ class BadInputTest {
     TripPipeline.Outcome outcome = DirectRun.run(in.resolve("*").toString(), tmp.resolve("out"));
     RunReport report = outcome.report;
 
-    assertEquals(Map.of("unparseable", 2L, "unreadable_file", 3L), report.rejected());
-    assertEquals(5, report.valid(), "rows 1-3 of truncated.csv and rows 5-6 of wrong_types.csv");
-    assertEquals(0, report.duplicates());
-    assertEquals(10, report.read(), "7 rows and 3 unreadable files: " + report.toJson());
+    long cutRows = report.read() - 10 - 1;
+    assertTrue(cutRows > 100 && cutRows < 2000, "rows of cut.csv.gz before the cut: " + report.toJson());
+    assertEquals(
+        Map.of("unparseable", 2L, "unreadable_file", 3L, "truncated_file", 1L),
+        Map.of(
+            "unparseable", report.rejected().get("unparseable"),
+            "unreadable_file", report.rejected().get("unreadable_file"),
+            "truncated_file", report.rejected().get("truncated_file")),
+        report.toJson());
+    assertEquals(
+        report.read(),
+        report.valid() + report.duplicates() + report.rejectedTotal(),
+        "7 rows, the cut file's rows, 3 unreadable files and 1 truncated file: " + report.toJson());
     assertTrue(report.reconciled());
+    String manifest;
+    try (var runs = Files.list(tmp.resolve("out/_manifests/runs"))) {
+      manifest = Files.readString(runs.findFirst().orElseThrow());
+    }
+    com.fasterxml.jackson.databind.JsonNode files =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest).get("raw_files");
+    Map<String, String> errors = new java.util.TreeMap<>();
+    files.forEach(f -> errors.put(Path.of(f.get("path").asText()).getFileName().toString(), f.path("error").asText("")));
+    assertEquals(
+        Map.of("cut.csv.gz", "truncated_file", "empty.csv", "unreadable_file", "missing_column.csv", "unreadable_file",
+            "not_really.parquet", "unreadable_file", "truncated.csv", "", "wrong_types.csv", ""),
+        errors,
+        "the manifest records each file with its error: " + manifest);
     assertTrue(report.toJson().contains("\"hidden_or_marker_files_skipped\" : 3"), report.toJson());
     assertTrue(outcome.summary.contains("3 hidden or marker file(s) skipped"), outcome.summary);
-    assertEquals(5, report.rowsWritten("processed_trips"));
-    assertEquals(5, report.rowsWritten("rejected"));
+    assertEquals(report.valid(), report.rowsWritten("processed_trips"));
+    assertEquals(report.rejectedTotal(), report.rowsWritten("rejected"));
 
     List<String> rejected =
         Outputs.query(
             "select reason, step, regexp_replace(source_file, '.*/', ''), raw from read_parquet('"
-                + tmp.resolve("out") + "/rejected/*.parquet') order by 3, 1");
+                + tmp.resolve("out") + "/rejected/*.parquet') where source_file not like '%cut.csv.gz' order by 3, 1");
+    List<String> truncated =
+        Outputs.query(
+            "select detail from read_parquet('" + tmp.resolve("out") + "/rejected/*.parquet') "
+                + "where reason = 'truncated_file'");
+    assertEquals(1, truncated.size(), truncated::toString);
+    assertTrue(
+        truncated.get(0).startsWith(in.resolve("cut.csv.gz") + ": ")
+            && truncated.get(0).endsWith("(after " + cutRows + " rows)"),
+        "the path, the cause and the rows read: " + truncated.get(0));
     assertEquals(5, rejected.size(), rejected::toString);
     assertEquals("unreadable_file|ReadTripFiles|empty.csv", prefix(rejected.get(0)));
     assertTrue(rejected.get(0).contains("empty file"), rejected.get(0));

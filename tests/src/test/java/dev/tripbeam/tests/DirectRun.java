@@ -10,12 +10,18 @@ final class DirectRun {
   private DirectRun() {}
 
   static TripPipeline.Outcome run(String input, Path output, String... extra) {
+    return run(TripPipeline.Steps.DEFAULT, input, output, extra);
+  }
+
+  /** The job with its record-dropping steps replaced (to prove the reconciliation catches a lossy one). */
+  static TripPipeline.Outcome run(TripPipeline.Steps steps, String input, Path output, String... extra) {
     String[] args = new String[extra.length + 4];
     args[0] = "--runner=DirectRunner";
     args[1] = "--input=" + input;
     args[2] = "--output=" + output;
     args[3] = "--targetParallelism=2";
     System.arraycopy(extra, 0, args, 4, extra.length);
-    return TripPipeline.run(PipelineOptionsFactory.fromArgs(args).withValidation().as(TripPipelineOptions.class));
+    return TripPipeline.run(
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(TripPipelineOptions.class), phase -> {}, steps);
   }
 }

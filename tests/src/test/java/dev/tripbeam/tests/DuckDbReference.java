@@ -51,11 +51,16 @@ final class DuckDbReference implements AutoCloseable {
       s.execute("create macro instant(x) as try_cast(v(x) as timestamptz)::timestamp");
       s.execute("create macro instant_ok(x) as (v(x) is null or instant(x) is not null)");
       s.execute("create macro cents_ok(x) as (dbl(x) is not null and dbl(x) = floor(dbl(x)))");
+      // Dollars to cents from the decimal text, half away from zero (DuckDB rounds DECIMAL that way).
+      s.execute("create macro cents(x) as round(try_cast(v(x) as decimal(38, 10)) * 100)::bigint");
       s.execute("create macro j(line, key) as json_extract_string(line, '$.' || key)");
       s.execute(
-          "create temp table lines as select string_split(rtrim(line, chr(13)), ',') as f from read_csv(["
-              + csvList + "], columns = {'line': 'VARCHAR'}, header = true, delim = E'\\x01', quote = '', "
-              + "escape = '', auto_detect = false, strict_mode = false)");
+          "create temp table lines as "
+              + (yellowCsv.isEmpty()
+                  ? "select []::varchar[] as f where false"
+                  : "select string_split(rtrim(line, chr(13)), ',') as f from read_csv([" + csvList
+                      + "], columns = {'line': 'VARCHAR'}, header = true, delim = E'\\x01', quote = '', "
+                      + "escape = '', auto_detect = false, strict_mode = false)"));
       s.execute(
           "create temp table app_lines as select line, json_valid(line) and json_type(line::json) = 'OBJECT' as obj "
               + "from "
@@ -70,8 +75,8 @@ final class DuckDbReference implements AutoCloseable {
               + "select 'yellow' as source, null::varchar as trip_id, null::varchar as user_id, "
               + "  len(f) <> 18 or not (int_ok(f[1]) and ts_ok(f[2]) and ts_ok(f[3]) and int_ok(f[4]) "
               + "    and int_ok(f[8]) and int_ok(f[9]) and int_ok(f[10]) and dbl(f[5]) is not null "
-              + "    and dbl(f[11]) is not null and dbl(f[14]) is not null and dbl(f[15]) is not null "
-              + "    and dbl(f[17]) is not null) as unparseable, "
+              + "    and cents(f[11]) is not null and cents(f[14]) is not null and cents(f[15]) is not null "
+              + "    and cents(f[17]) is not null) as unparseable, "
               + "  case when len(f) = 18 then dbl(f[1])::integer end as vendor, "
               + "  case when len(f) = 18 then ts(f[2]) end as pickup, "
               + "  case when len(f) = 18 then ts(f[3]) end as dropoff, "
@@ -79,10 +84,10 @@ final class DuckDbReference implements AutoCloseable {
               + "  case when len(f) = 18 then dbl(f[5]) end as dist, "
               + "  case when len(f) = 18 then dbl(f[8])::integer end as pu, "
               + "  case when len(f) = 18 then dbl(f[9])::integer end as do_, "
-              + "  case when len(f) = 18 then dbl(f[11]) end as fare, "
-              + "  case when len(f) = 18 then dbl(f[14]) end as tip, "
-              + "  case when len(f) = 18 then dbl(f[15]) end as tolls, "
-              + "  case when len(f) = 18 then dbl(f[17]) end as total, "
+              + "  case when len(f) = 18 then cents(f[11]) end as fare_c, "
+              + "  case when len(f) = 18 then cents(f[14]) end as tip_c, "
+              + "  case when len(f) = 18 then cents(f[15]) end as tolls_c, "
+              + "  case when len(f) = 18 then cents(f[17]) end as total_c, "
               + "  case when len(f) = 18 then dbl(f[10])::integer end as payment "
               + "from lines"
               + (greenParquet.isEmpty()
@@ -90,7 +95,8 @@ final class DuckDbReference implements AutoCloseable {
                   : " union all select 'green', null, null, trip_distance is null or fare_amount is null or tip_amount is null "
                       + "or tolls_amount is null or total_amount is null, VendorID, lpep_pickup_datetime, "
                       + "lpep_dropoff_datetime, passenger_count::integer, trip_distance, PULocationID, "
-                      + "DOLocationID, fare_amount, tip_amount, tolls_amount, total_amount, payment_type::integer "
+                      + "DOLocationID, cents(fare_amount::varchar), cents(tip_amount::varchar), "
+                      + "cents(tolls_amount::varchar), cents(total_amount::varchar), payment_type::integer "
                       + "from read_parquet([" + parquetList + "])")
               + " union all select 'app', case when obj then v(j(line, 'trip_id')) end, "
               + "  case when obj then v(j(line, 'user_id')) end, "
@@ -107,15 +113,16 @@ final class DuckDbReference implements AutoCloseable {
               + "  case when obj then dbl(j(line, 'distance_miles')) end, "
               + "  case when obj then dbl(j(line, 'pu_zone_id'))::integer end, "
               + "  case when obj then dbl(j(line, 'do_zone_id'))::integer end, "
-              + "  case when obj then dbl(j(line, 'fare_cents')) / 100 end, "
-              + "  case when obj then dbl(j(line, 'tip_cents')) / 100 end, "
-              + "  case when obj then dbl(j(line, 'tolls_cents')) / 100 end, "
-              + "  case when obj then dbl(j(line, 'total_cents')) / 100 end, "
+              + "  case when obj then dbl(j(line, 'fare_cents'))::bigint end, "
+              + "  case when obj then dbl(j(line, 'tip_cents'))::bigint end, "
+              + "  case when obj then dbl(j(line, 'tolls_cents'))::bigint end, "
+              + "  case when obj then dbl(j(line, 'total_cents'))::bigint end, "
               + "  case when obj then dbl(j(line, 'payment_type'))::integer end "
               + "from app_lines");
       s.execute(
           "create temp table classified as select *, epoch_us(dropoff) - epoch_us(pickup) as dur_us, "
               + "case when unparseable then 'unparseable' "
+              + "  when source = 'app' and user_id is null then 'missing_user_id' "
               + "  when pickup is null or dropoff is null then 'missing_pickup_or_dropoff_time' "
               + "  when pu is null or do_ is null then 'missing_zone' "
               + "  when pu not in (select id from zones) or do_ not in (select id from zones) then 'unknown_zone' "
@@ -123,15 +130,13 @@ final class DuckDbReference implements AutoCloseable {
               + "  when epoch_us(dropoff) - epoch_us(pickup) > 86400000000 then 'duration_over_24h' "
               + "  when dist < 0 then 'negative_distance' "
               + "  when dist > 500 then 'implausible_distance' "
-              + "  when fare < 0 or total < 0 then 'negative_amount' "
+              + "  when fare_c < 0 or total_c < 0 then 'negative_amount' "
               + "  when dist > 0 and dist * 3600000000.0 > 100 * (epoch_us(dropoff) - epoch_us(pickup)) "
               + "    then 'implausible_speed' "
               + "  else 'valid' end as outcome "
               + "from typed");
       s.execute(
-          "create temp table valid as select *, round(fare * 100)::bigint as fare_c, "
-              + "round(tip * 100)::bigint as tip_c, round(tolls * 100)::bigint as tolls_c, "
-              + "round(total * 100)::bigint as total_c from classified where outcome = 'valid'");
+          "create temp table valid as select * from classified where outcome = 'valid'");
       s.execute(
           "create temp table uniq as select * from (select *, row_number() over (partition by source, vendor, "
               + "pickup, dropoff, pu, do_, dist, total_c order by fare_c, tip_c, tolls_c, passengers nulls first, "
@@ -170,27 +175,52 @@ final class DuckDbReference implements AutoCloseable {
    * dropoffs.
    */
   List<String> userDaily() throws SQLException {
+    return rows(
+        "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
+            + "count(*) filter (where prev is null or epoch_us(pickup) - epoch_us(prev) > 1800000000), "
+            + "len(list_distinct(list(pu) || list(do_))) "
+            + "from (select *, strftime(pickup, '%Y-%m-%d') as d, lag(dropoff) over (partition by user_id, "
+            + "strftime(pickup, '%Y-%m-%d') order by pickup, dropoff) as prev from uniq "
+            + "where source = 'app' and user_id is not null) group by user_id, d "
+            + "order by user_id || '|' || d");
+  }
+
+  /** Rows joined by '|': integers as Java longs, doubles as Java prints them, text as it is. */
+  private List<String> rows(String sql) throws SQLException {
     List<String> rows = new java.util.ArrayList<>();
     try (Statement s = connection.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
-                    + "count(*) filter (where prev is null or epoch_us(pickup) - epoch_us(prev) > 1800000000), "
-                    + "len(list_distinct(list(pu) || list(do_))) "
-                    + "from (select *, strftime(pickup, '%Y-%m-%d') as d, lag(dropoff) over (partition by user_id, "
-                    + "strftime(pickup, '%Y-%m-%d') order by pickup, dropoff) as prev from uniq "
-                    + "where source = 'app' and user_id is not null) group by user_id, d "
-                    + "order by user_id || '|' || d")) {
+        ResultSet r = s.executeQuery(sql)) {
+      java.sql.ResultSetMetaData meta = r.getMetaData();
       while (r.next()) {
-        rows.add(
-            String.join(
-                "|",
-                r.getString(1), r.getString(2), Long.toString(r.getLong(3)), Double.toString(r.getDouble(4)),
-                Long.toString(r.getLong(5)), Long.toString(r.getLong(6)), Long.toString(r.getLong(7)),
-                Long.toString(r.getLong(8)), Long.toString(r.getLong(9))));
+        List<String> fields = new java.util.ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          String type = meta.getColumnTypeName(i);
+          fields.add(
+              type.equals("DOUBLE") ? Double.toString(r.getDouble(i))
+                  : type.equals("VARCHAR") ? r.getString(i) : Long.toString(r.getLong(i)));
+        }
+        rows.add(String.join("|", fields));
       }
     }
     return rows;
+  }
+
+  /**
+   * Expected fare anomalies of every source, without trip ids (TLC ids are tripbeam's own hash), sorted: {@code
+   * route|fare_per_mile|route_median|route_mad|route_trips|score}. A route (pickup zone to dropoff zone) is scored
+   * over its trips of at least 0.5 mile when it has at least 30; a trip is an anomaly when |x - median| / (1.4826 *
+   * MAD) > 6, with x its fare per mile; DuckDB's median averages the middle two of an even count.
+   */
+  List<String> anomalies() throws SQLException {
+    return rows(
+        "with x as (select pu, do_, fare_c / 100.0 / dist as fpm from uniq where dist >= 0.5), "
+            + "routes as (select pu, do_, count(*) as n, median(fpm) as med from x group by pu, do_ "
+            + "  having count(*) >= 30), "
+            + "mads as (select x.pu, x.do_, any_value(n) as n, any_value(med) as med, "
+            + "  median(abs(x.fpm - med)) as mad from x join routes using (pu, do_) group by x.pu, x.do_) "
+            + "select x.pu || '>' || x.do_, x.fpm, med, mad, n, abs(x.fpm - med) / (1.4826 * mad) as score "
+            + "from x join mads using (pu, do_) where mad > 0 and abs(x.fpm - med) / (1.4826 * mad) > 6 "
+            + "order by 1, 2");
   }
 
   /** Expected counts: read, valid (unique), duplicates, and rejected per reason. */

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * user_daily and anomalies on a small generated app-format input (templates: real trips of the three busiest routes
  * of the bundled yellow file, so that routes reach the 30-trip minimum), on Direct, embedded Flink and Spark local:
- * each must equal the plain-Java reference model exactly.
+ * each must equal the plain-Java reference model exactly, and DuckDB SQL over the same trips written as JSON lines
+ * (the generator's twin of the Parquet file), which shares no code with tripbeam.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PerUserOutputsTest {
   @TempDir static Path tmp;
   private ReferenceModel model;
+  private Path jsonTwin;
   private long[] generated;
   private TripPipeline.Outcome direct;
   private ForkedRun flink;
@@ -66,6 +68,13 @@ class PerUserOutputsTest {
       files = list.sorted(Comparator.naturalOrder()).toList();
     }
     model = new ReferenceModel(files);
+    jsonTwin = tmp.resolve("app-json");
+    GenerateTrips.generate(
+        GenerateTrips.Settings.parse(
+            new String[] {
+              "--users=40", "--trips=600", "--days=2", "--files=1", "--seed=5", "--anomalyRate=0.02",
+              "--format=jsonl", "--output=" + jsonTwin, "--templates=" + templateFile
+            }));
     String input = app.resolve("*.parquet").toString();
     direct = DirectRun.run(input, tmp.resolve("direct"));
     flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + input, "--output=" + tmp.resolve("flink"));
@@ -93,6 +102,22 @@ class PerUserOutputsTest {
     assertEquals(expected, Outputs.anomalies(tmp.resolve("direct")));
     assertEquals(expected, Outputs.anomalies(flink.output));
     assertEquals(expected, Outputs.anomalies(spark.output));
+  }
+
+  @Test
+  void userDailyAnomaliesAndCountsEqualDuckDbOverTheJsonTwin() throws Exception {
+    List<Path> json;
+    try (var list = Files.list(jsonTwin)) {
+      json = list.sorted(Comparator.naturalOrder()).toList();
+    }
+    try (DuckDbReference duck = new DuckDbReference(List.of(), List.of(), json, RealFiles.ZONES)) {
+      assertEquals(duck.counts(), RealDataCrossCheckTest.reportCounts(flink.report()), "counts");
+      RealDataCrossCheckTest.assertUserDailyEquals(duck.userDaily(), flink.output);
+      List<String> anomalies = duck.anomalies();
+      assertTrue(!anomalies.isEmpty(), "the generated input has fare outliers");
+      RealDataCrossCheckTest.assertAnomaliesEqual(anomalies, flink.output);
+      RealDataCrossCheckTest.assertAnomaliesEqual(anomalies, spark.output);
+    }
   }
 
   @Test

@@ -59,19 +59,54 @@ class RealDataCrossCheckTest {
     assertEquals(0, flink.exitCode, flink::toString);
     try (DuckDbReference duck = bundledSample()) {
       List<String> expected = duck.userDaily();
-      List<String> actual = Outputs.userDaily(flink.output);
       assertTrue(expected.size() > 500, "the bundled app sample gives user-days: " + expected.size());
-      assertEquals(expected.size(), actual.size(), "user_daily row count");
-      for (int i = 0; i < expected.size(); i++) {
-        String[] e = expected.get(i).split("\\|");
-        String[] a = actual.get(i).split("\\|");
-        for (int c = 0; c < e.length; c++) {
-          if (c == 3) {
-            assertEquals(Double.parseDouble(e[c]), Double.parseDouble(a[c]), 1e-6, "distance of " + expected.get(i));
-          } else {
-            assertEquals(e[c], a[c], "column " + c + " of " + expected.get(i) + " vs " + actual.get(i));
-          }
+      assertUserDailyEquals(expected, flink.output);
+    }
+  }
+
+  /** user_daily on disk equals DuckDB's rows: every column, distance within 1e-6. */
+  static void assertUserDailyEquals(List<String> expected, Path output) throws Exception {
+    List<String> actual = Outputs.userDaily(output);
+    assertEquals(expected.size(), actual.size(), "user_daily row count");
+    for (int i = 0; i < expected.size(); i++) {
+      String[] e = expected.get(i).split("\\|");
+      String[] a = actual.get(i).split("\\|");
+      for (int c = 0; c < e.length; c++) {
+        if (c == 3) {
+          assertEquals(Double.parseDouble(e[c]), Double.parseDouble(a[c]), 1e-6, "distance of " + expected.get(i));
+        } else {
+          assertEquals(e[c], a[c], "column " + c + " of " + expected.get(i) + " vs " + actual.get(i));
         }
+      }
+    }
+  }
+
+  @Test
+  void flinkAnomaliesEqualDuckDbsMedianAndMad() throws Exception {
+    assertEquals(0, flink.exitCode, flink::toString);
+    try (DuckDbReference duck = bundledSample()) {
+      List<String> expected = duck.anomalies();
+      assertTrue(expected.size() > 100, "the real data has fare outliers: " + expected.size());
+      assertAnomaliesEqual(expected, flink.output);
+    }
+  }
+
+  /** The anomalies on disk equal DuckDB's: route and trips exactly, the doubles within 1e-9 relative. */
+  static void assertAnomaliesEqual(List<String> expected, Path output) throws Exception {
+    List<String> actual =
+        Outputs.typedRows(
+            "select pu_zone_id::varchar || '>' || do_zone_id::varchar, fare_per_mile, route_median, route_mad, "
+                + "route_trips, score from read_parquet('" + output + "/aggregated/anomalies/*.parquet') "
+                + "order by 1, 2");
+    assertEquals(expected.size(), actual.size(), "anomaly count");
+    for (int i = 0; i < expected.size(); i++) {
+      String[] e = expected.get(i).split("\\|");
+      String[] a = actual.get(i).split("\\|");
+      assertEquals(e[0], a[0], "route of " + expected.get(i) + " vs " + actual.get(i));
+      assertEquals(e[4], a[4], "route trips of " + expected.get(i));
+      for (int c : new int[] {1, 2, 3, 5}) {
+        double ev = Double.parseDouble(e[c]);
+        assertEquals(ev, Double.parseDouble(a[c]), 1e-9 * Math.max(1, Math.abs(ev)), c + " of " + expected.get(i));
       }
     }
   }

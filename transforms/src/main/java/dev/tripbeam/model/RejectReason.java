@@ -1,12 +1,16 @@
 package dev.tripbeam.model;
 
 /**
- * Why a record was rejected. Validation rules are checked in declaration order (after {@link #UNREADABLE_FILE},
- * which is a whole-file reason); the first rule that fails is the record's reason.
+ * Why a record was rejected. Validation rules are checked in declaration order (after {@link #UNREADABLE_FILE}
+ * and {@link #TRUNCATED_FILE}, which are file reasons); the first rule that fails is the record's reason.
  */
 public enum RejectReason {
   UNREADABLE_FILE("unreadable_file"),
+  /** A file that failed part way: its rows read before the failure are kept, this record stands for the rest. */
+  TRUNCATED_FILE("truncated_file"),
   UNPARSEABLE("unparseable"),
+  /** An app-format trip without a user: it would be missing from user_daily. */
+  MISSING_USER_ID("missing_user_id"),
   MISSING_PICKUP_OR_DROPOFF_TIME("missing_pickup_or_dropoff_time"),
   MISSING_ZONE("missing_zone"),
   UNKNOWN_ZONE("unknown_zone"),

@@ -17,19 +17,25 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Keeps one trip per trip id.
+ * Keeps one trip per trip id, and counts as data the copies it removes.
  *
- * <p>Input: valid {@link Trip}s (copies of one trip share its id). Output: one trip per id; when copies differ
- * outside the key, the one first in {@link #CANONICAL_ORDER} is kept, so every runner keeps the same one.
- * Metrics: counters {@code unique} and {@code duplicates} in namespace {@value #STEP}. The run report derives
- * duplicates as valid-before minus unique-after, so it does not depend on metrics.
+ * <p>Input: valid {@link Trip}s (copies of one trip share its id). Outputs: {@link #UNIQUE} one trip per id (when
+ * copies differ outside the key, the one first in {@link #CANONICAL_ORDER} is kept, so every runner keeps the same
+ * one) and {@link #COPIES_REMOVED}, for each id that had copies, how many were removed: the run report sums them into
+ * its duplicates, a count made where the copies disappear rather than derived from the other counts. Metrics:
+ * counters {@code unique} and {@code duplicates} in namespace {@value #STEP}.
  */
-public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PCollection<Trip>> {
+public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PCollectionTuple> {
   public static final String STEP = "DeduplicateTrips";
+  public static final TupleTag<Trip> UNIQUE = new TupleTag<Trip>() {};
+  public static final TupleTag<Long> COPIES_REMOVED = new TupleTag<Long>() {};
 
   /** A total order on the fields outside the deduplication key. */
   public static final Comparator<Trip> CANONICAL_ORDER =
@@ -55,14 +61,17 @@ public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PColle
   }
 
   @Override
-  public PCollection<Trip> expand(PCollection<Trip> trips) {
-    return trips
-        .apply("KeyByTripId", WithKeys.of(Trip::getTripId).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), trips.getCoder()))
-        .apply("PickOnePerTripId", Combine.perKey(new PickCanonical()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(trips.getCoder(), VarLongCoder.of())))
-        .apply("EmitUniqueTrips", ParDo.of(new EmitFn()))
-        .setCoder(trips.getCoder());
+  public PCollectionTuple expand(PCollection<Trip> trips) {
+    PCollectionTuple out =
+        trips
+            .apply("KeyByTripId", WithKeys.of(Trip::getTripId).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), trips.getCoder()))
+            .apply("PickOnePerTripId", Combine.perKey(new PickCanonical()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(trips.getCoder(), VarLongCoder.of())))
+            .apply("EmitUniqueTrips", ParDo.of(new EmitFn()).withOutputTags(UNIQUE, TupleTagList.of(COPIES_REMOVED)));
+    out.get(UNIQUE).setCoder(trips.getCoder());
+    out.get(COPIES_REMOVED).setCoder(VarLongCoder.of());
+    return out;
   }
 
   /** Accumulates the canonical copy of a trip and how many copies were seen. */
@@ -117,11 +126,15 @@ public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PColle
     private final Counter duplicates = Metrics.counter(STEP, "duplicates");
 
     @ProcessElement
-    public void process(@Element KV<String, KV<Trip, Long>> element, OutputReceiver<Trip> out) {
+    public void process(@Element KV<String, KV<Trip, Long>> element, MultiOutputReceiver out) {
       KV<Trip, Long> chosen = element.getValue();
+      long removed = chosen.getValue() - 1;
       unique.inc();
-      duplicates.inc(chosen.getValue() - 1);
-      out.output(chosen.getKey());
+      out.get(UNIQUE).output(chosen.getKey());
+      if (removed > 0) {
+        duplicates.inc(removed);
+        out.get(COPIES_REMOVED).output(removed);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.tripbeam.model.Trip;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -16,19 +17,24 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Drops the trips an earlier run already processed (incremental runs: a trip seen before is a duplicate).
+ * Drops the trips an earlier run already processed (incremental runs: a trip seen before is a duplicate), and counts
+ * them as data.
  *
- * <p>Input: this run's unique trips. Side collection: the trips of the processed zone ({@code seen}). Output: the
- * input trips whose trip id is not among the seen ones; the earlier copy stays the processed one. Metric: counter
- * {@code seen_before} in namespace {@value #STEP}; the run report counts them as duplicates (valid-before minus
- * unique-after).
+ * <p>Input: this run's unique trips. Side collection: the trips of the processed zone ({@code seen}). Outputs:
+ * {@link #NEW_TRIPS} the input trips whose trip id is not among the seen ones (the earlier copy stays the processed
+ * one) and {@link #SEEN_BEFORE}, for each trip id seen before, how many of this run's trips it dropped; the run
+ * report counts them as duplicates. Metric: counter {@code seen_before} in namespace {@value #STEP}.
  */
-public final class DropSeenTrips extends PTransform<PCollection<Trip>, PCollection<Trip>> {
+public final class DropSeenTrips extends PTransform<PCollection<Trip>, PCollectionTuple> {
   public static final String STEP = "DropSeenTrips";
+  public static final TupleTag<Trip> NEW_TRIPS = new TupleTag<Trip>() {};
+  public static final TupleTag<Long> SEEN_BEFORE = new TupleTag<Long>() {};
   private static final TupleTag<Trip> NEW = new TupleTag<Trip>() {};
   private static final TupleTag<Integer> SEEN = new TupleTag<Integer>() {};
 
@@ -43,7 +49,7 @@ public final class DropSeenTrips extends PTransform<PCollection<Trip>, PCollecti
   }
 
   @Override
-  public PCollection<Trip> expand(PCollection<Trip> trips) {
+  public PCollectionTuple expand(PCollection<Trip> trips) {
     PCollection<KV<String, Trip>> keyed =
         trips
             .apply("KeyNewTripsById", WithKeys.of(Trip::getTripId).withKeyType(TypeDescriptors.strings()))
@@ -54,25 +60,33 @@ public final class DropSeenTrips extends PTransform<PCollection<Trip>, PCollecti
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
                     .via(t -> KV.of(t.getTripId(), 1)))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
-    return KeyedPCollectionTuple.of(NEW, keyed)
+    PCollectionTuple tuple =
+        KeyedPCollectionTuple.of(NEW, keyed)
         .and(SEEN, seenIds)
         .apply("JoinSeenTripIds", CoGroupByKey.create())
-        .apply("EmitUnseenTrips", ParDo.of(new EmitFn()))
-        .setCoder(trips.getCoder());
+        .apply("EmitUnseenTrips", ParDo.of(new EmitFn()).withOutputTags(NEW_TRIPS, TupleTagList.of(SEEN_BEFORE)));
+    tuple.get(NEW_TRIPS).setCoder(trips.getCoder());
+    tuple.get(SEEN_BEFORE).setCoder(VarLongCoder.of());
+    return tuple;
   }
 
   private static final class EmitFn extends DoFn<KV<String, CoGbkResult>, Trip> {
     private final Counter seenBefore = Metrics.counter(STEP, "seen_before");
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined, OutputReceiver<Trip> out) {
+    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
       boolean wasSeen = joined.getValue().getAll(SEEN).iterator().hasNext();
+      long dropped = 0;
       for (Trip trip : joined.getValue().getAll(NEW)) {
         if (wasSeen) {
-          seenBefore.inc();
+          dropped++;
         } else {
-          out.output(trip);
+          out.get(NEW_TRIPS).output(trip);
         }
+      }
+      if (dropped > 0) {
+        seenBefore.inc(dropped);
+        out.get(SEEN_BEFORE).output(dropped);
       }
     }
   }

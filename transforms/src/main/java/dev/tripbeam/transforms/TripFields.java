@@ -1,5 +1,7 @@
 package dev.tripbeam.transforms;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -107,13 +109,88 @@ public final class TripFields {
     }
   }
 
-  /** An amount already in integer cents (the app format). */
+  /** An amount already in integer cents (the app format): its decimal text must be integral. */
   public static long requireCents(String field, @Nullable String text) throws BadFieldException {
-    double d = requireDouble(field, text);
-    if (d != Math.rint(d) || Math.abs(d) > 1e15) {
+    BigDecimal d = requireDecimal(field, text);
+    try {
+      return d.stripTrailingZeros().longValueExact();
+    } catch (ArithmeticException e) {
       throw new BadFieldException(field, text, "integer cents");
     }
-    return (long) d;
+  }
+
+  /**
+   * A dollar amount in integer cents, from its decimal text, rounded half away from zero: "1.005" is 101 cents, "-1.005"
+   * is -101, "0.285" is 29 (binary floating point would give 100 and 28). Plain decimals take a fast exact path;
+   * anything else (exponents, long digit strings) goes through {@link BigDecimal}.
+   */
+  public static long requireDollarsAsCents(String field, @Nullable String text) throws BadFieldException {
+    if (text == null) {
+      throw new BadFieldException(field, "", "number (missing)");
+    }
+    long fast = plainDollarsToCents(text);
+    if (fast != Long.MIN_VALUE) {
+      return fast;
+    }
+    BigDecimal cents = requireDecimal(field, text).movePointRight(2).setScale(0, RoundingMode.HALF_UP);
+    try {
+      return cents.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new BadFieldException(field, text, "amount");
+    }
+  }
+
+  /** Cents of text like {@code -12.345}: sign, up to 15 integer digits, a point, any fraction; MIN_VALUE otherwise. */
+  static long plainDollarsToCents(String text) {
+    int i = 0;
+    int n = text.length();
+    boolean negative = false;
+    if (n > 0 && (text.charAt(0) == '-' || text.charAt(0) == '+')) {
+      negative = text.charAt(0) == '-';
+      i = 1;
+    }
+    long units = 0;
+    int intDigits = 0;
+    while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+      units = units * 10 + (text.charAt(i++) - '0');
+      if (++intDigits > 15) {
+        return Long.MIN_VALUE;
+      }
+    }
+    int fraction = 0;
+    int fracDigits = 0;
+    boolean roundAway = false;
+    if (i < n && text.charAt(i) == '.') {
+      i++;
+      while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        int digit = text.charAt(i++) - '0';
+        if (fracDigits < 2) {
+          fraction = fraction * 10 + digit;
+        } else if (fracDigits == 2) {
+          roundAway = digit >= 5;
+        }
+        fracDigits++;
+      }
+    }
+    if (i != n || intDigits + fracDigits == 0) {
+      return Long.MIN_VALUE;
+    }
+    if (fracDigits == 1) {
+      fraction *= 10;
+    }
+    long cents = units * 100 + fraction + (roundAway ? 1 : 0);
+    return negative ? -cents : cents;
+  }
+
+  private static BigDecimal requireDecimal(String field, @Nullable String text) throws BadFieldException {
+    if (text == null) {
+      throw new BadFieldException(field, "", "number (missing)");
+    }
+    try {
+      return new BigDecimal(text.trim());
+    } catch (NumberFormatException e) {
+      throw new BadFieldException(field, text, "number");
+    }
   }
 
   private static @Nullable LocalDateTime parseFixed19(String s) {
@@ -150,12 +227,4 @@ public final class TripFields {
     return v;
   }
 
-  /**
-   * Integer cents. Dollars are rounded half away from zero (as SQL {@code round(x * 100)} does); a value already in
-   * cents must be integral.
-   */
-  public static long cents(double amount, boolean alreadyCents) {
-    double c = alreadyCents ? amount : amount * 100.0;
-    return (long) (Math.signum(c) * Math.floor(Math.abs(c) + 0.5));
-  }
 }

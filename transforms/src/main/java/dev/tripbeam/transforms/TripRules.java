@@ -50,10 +50,10 @@ public abstract class TripRules implements Serializable {
     Integer doZone;
     Integer payment;
     double distance;
-    double fare;
-    double tip;
-    double tolls;
-    double total;
+    long fare;
+    long tip;
+    long tolls;
+    long total;
     try {
       vendor = TripFields.parseInt("vendor_id", raw.getVendorId());
       pickup = TripFields.parseTime("pickup", raw.getPickup());
@@ -69,6 +69,9 @@ public abstract class TripRules implements Serializable {
       payment = TripFields.parseInt("payment_type", raw.getPaymentType());
     } catch (TripFields.BadFieldException e) {
       return Outcome.rejected(RejectReason.UNPARSEABLE, e.getMessage());
+    }
+    if (amountsInCents && raw.getUserId() == null) {
+      return Outcome.rejected(RejectReason.MISSING_USER_ID, "an app trip needs a user_id");
     }
     if (pickup == null || dropoff == null) {
       return Outcome.rejected(
@@ -115,10 +118,10 @@ public abstract class TripRules implements Serializable {
             .setDoZoneId(doZone)
             .setPassengerCount(passengers)
             .setDistanceMiles(normalizedDistance)
-            .setFareCents(TripFields.cents(fare, amountsInCents))
-            .setTipCents(TripFields.cents(tip, amountsInCents))
-            .setTollsCents(TripFields.cents(tolls, amountsInCents))
-            .setTotalCents(TripFields.cents(total, amountsInCents))
+            .setFareCents(fare)
+            .setTipCents(tip)
+            .setTollsCents(tolls)
+            .setTotalCents(total)
             .setPaymentType(payment)
             .setUserId(raw.getUserId());
     String tripId =
@@ -126,13 +129,14 @@ public abstract class TripRules implements Serializable {
             ? raw.getTripId()
             : TripKeys.tripId(
                 raw.getSource(), vendor, pickup, dropoff, puZone, doZone, normalizedDistance,
-                TripFields.cents(total, amountsInCents));
+                total);
     return Outcome.valid(trip.setTripId(tripId).build());
   }
 
-  private static double amount(String field, @Nullable String text, boolean inCents)
+  /** An amount in integer cents: the app's cents as they are, TLC dollars rounded half away from zero. */
+  private static long amount(String field, @Nullable String text, boolean inCents)
       throws TripFields.BadFieldException {
-    return inCents ? TripFields.requireCents(field, text) : TripFields.requireDouble(field, text);
+    return inCents ? TripFields.requireCents(field, text) : TripFields.requireDollarsAsCents(field, text);
   }
 
   /** Either a valid trip or a reject reason with detail. */

@@ -14,7 +14,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,9 +42,10 @@ class DeduplicateTripsTest {
     List<Trip> input = new ArrayList<>(List.of(moreTipped, original, other, tipped, original));
     Collections.shuffle(input, new java.util.Random(7));
 
-    PCollection<Trip> unique = p.apply(Create.of(input)).apply(DeduplicateTrips.of());
+    PCollectionTuple out = p.apply(Create.of(input)).apply(DeduplicateTrips.of());
 
-    PAssert.that(unique).containsInAnyOrder(original, other);
+    PAssert.that(out.get(DeduplicateTrips.UNIQUE)).containsInAnyOrder(original, other);
+    PAssert.that(out.get(DeduplicateTrips.COPIES_REMOVED)).containsInAnyOrder(3L);
     PipelineResult result = p.run();
     assertEquals(2L, counter(result, "unique"));
     assertEquals(3L, counter(result, "duplicates"));
@@ -56,7 +57,9 @@ class DeduplicateTripsTest {
     for (int i = 0; i < 20; i++) {
       trips.add(TestTrips.trip(T0.plusMinutes(i), 5 + i, 142, 43, 1.0 + i, 500 + i, 0));
     }
-    PAssert.that(p.apply(Create.of(trips)).apply(DeduplicateTrips.of())).containsInAnyOrder(trips);
+    PCollectionTuple out = p.apply(Create.of(trips)).apply(DeduplicateTrips.of());
+    PAssert.that(out.get(DeduplicateTrips.UNIQUE)).containsInAnyOrder(trips);
+    PAssert.that(out.get(DeduplicateTrips.COPIES_REMOVED)).empty();
     p.run();
   }
 }

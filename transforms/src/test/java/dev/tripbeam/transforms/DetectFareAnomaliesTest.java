@@ -23,6 +23,13 @@ class DetectFareAnomaliesTest {
         .setTripId("r" + pu + "-" + dO + "-" + i).build();
   }
 
+  private static FareAnomaly only(Iterable<FareAnomaly> anomalies) {
+    List<FareAnomaly> all = new ArrayList<>();
+    anomalies.forEach(all::add);
+    assertEquals(1, all.size(), all::toString);
+    return all.get(0);
+  }
+
   @Test
   void flagsOnlyRobustOutliersOnRoutesWithEnoughTrips(TestPipeline p) {
     List<Trip> trips = new ArrayList<>();
@@ -32,6 +39,7 @@ class DetectFareAnomaliesTest {
     }
     Trip outlier = fare(99, 142, 43, 2.0, 6000);
     trips.add(outlier);
+    String outlierId = outlier.getTripId();
     // Shorter than 0.5 mile: not scored, even with an absurd fare.
     trips.add(fare(100, 142, 43, 0.4, 9000));
     // Route 132>138 has only 29 trips: not scored.
@@ -45,26 +53,54 @@ class DetectFareAnomaliesTest {
     }
     trips.add(fare(60, 236, 236, 1.0, 5000));
 
-    // The 41 values of 142>43: median 3.1 ($620 / 2 mi ... index 20), MAD over |x - 3.1|.
-    double[] x = new double[41];
-    for (int i = 0; i < 40; i++) {
-      x[i] = (600 + i) / 100.0 / 2.0;
-    }
-    x[40] = 30.0;
-    double median = DetectFareAnomalies.median(x.clone());
-    double[] dev = new double[41];
-    for (int i = 0; i < 41; i++) {
-      dev[i] = Math.abs(x[i] - median);
-    }
-    double mad = DetectFareAnomalies.median(dev);
-    assertEquals(3.1, median, 1e-12);
-
+    // Expected by hand: the 41 fares per mile of 142>43 are 3.000, 3.005, ..., 3.195 and 30.0; the median (21st) is
+    // 3.100; the deviations are 0, 0.005 twice, 0.010 twice, ... and 26.9, whose median (21st) is 0.05.
     PAssert.that(p.apply(Create.of(trips)).apply(DetectFareAnomalies.of()))
-        .containsInAnyOrder(
-            FareAnomaly.builder().setTripId(outlier.getTripId()).setPickupDate("2024-03-04").setPuZoneId(142)
-                .setDoZoneId(43).setDistanceMiles(2.0).setFareCents(6000).setFarePerMile(30.0)
-                .setRouteMedian(median).setRouteMad(mad).setRouteTrips(41)
-                .setScore(Math.abs(30.0 - median) / (1.4826 * mad)).build());
+        .satisfies(
+            anomalies -> {
+              FareAnomaly a = only(anomalies);
+              assertEquals(outlierId, a.getTripId());
+              assertEquals("2024-03-04", a.getPickupDate());
+              assertEquals(142, a.getPuZoneId());
+              assertEquals(43, a.getDoZoneId());
+              assertEquals(6000, a.getFareCents());
+              assertEquals(30.0, a.getFarePerMile(), 1e-9);
+              assertEquals(3.1, a.getRouteMedian(), 1e-9);
+              assertEquals(0.05, a.getRouteMad(), 1e-9);
+              assertEquals(41, a.getRouteTrips());
+              assertEquals(26.9 / (1.4826 * 0.05), a.getScore(), 1e-6);
+              return null;
+            });
+    p.run();
+  }
+
+  @Test
+  void boundariesExactly30TripsHalfAMileAndAnEvenCountMedian(TestPipeline p) {
+    // Route 142>43 with exactly 30 trips: 28 at 10.00 + 0.01 i $/mi (i = 0..27; trip 10 is exactly 0.5 mile at
+    // 505 cents, the rest 1 mile), one at 10.80 $/mi and one at 10.82 $/mi.
+    List<Trip> trips = new ArrayList<>();
+    for (int i = 0; i < 28; i++) {
+      trips.add(i == 10 ? fare(i, 142, 43, 0.5, 505) : fare(i, 142, 43, 1.0, 1000 + i));
+    }
+    trips.add(fare(80, 142, 43, 1.0, 1080));
+    Trip above = fare(82, 142, 43, 1.0, 1082);
+    trips.add(above);
+    String aboveId = above.getTripId();
+    // By hand: the even count's median is (10.14 + 10.15) / 2 = 10.145; the 30 deviations are 0.005, 0.015, ...,
+    // 0.125 twice each, then 0.135, 0.145, 0.655, 0.675, so the MAD is (0.075 + 0.075) / 2 = 0.075. Scores:
+    // 0.655 / (1.4826 * 0.075) = 5.89 (kept) and 0.675 / (1.4826 * 0.075) = 6.07 (flagged). Without the half-mile
+    // trip the route would have 29 trips and nothing would be scored.
+    PAssert.that(p.apply(Create.of(trips)).apply(DetectFareAnomalies.of()))
+        .satisfies(
+            anomalies -> {
+              FareAnomaly a = only(anomalies);
+              assertEquals(aboveId, a.getTripId());
+              assertEquals(30, a.getRouteTrips());
+              assertEquals(10.145, a.getRouteMedian(), 1e-9);
+              assertEquals(0.075, a.getRouteMad(), 1e-9);
+              assertEquals(0.675 / (1.4826 * 0.075), a.getScore(), 1e-6);
+              return null;
+            });
     p.run();
   }
 }

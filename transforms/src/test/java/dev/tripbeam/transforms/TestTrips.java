@@ -33,6 +33,31 @@ final class TestTrips {
 
   private TestTrips() {}
 
+  /**
+   * The first row of the bundled app sample (tests/data/app) as the JSON lines reader emits it, its zones moved to two
+   * of {@link #ZONES} (Lincoln Square East to Central Park).
+   */
+  static RawTrip.Builder appRaw() {
+    return RawTrip.builder()
+        .setSourceFile("app_trips_2024-03-04.jsonl.gz")
+        .setRowNumber(1)
+        .setSource("app")
+        .setRaw("{\"trip_id\":\"7381876ebebfc52a\",\"user_id\":\"u000000000\"}")
+        .setTripId("7381876ebebfc52a")
+        .setUserId("u000000000")
+        .setPickup("2024-03-04T15:11:23Z")
+        .setDropoff("2024-03-04T15:14:46Z")
+        .setPassengerCount("2")
+        .setDistanceMiles("0.55")
+        .setPuZoneId("142")
+        .setDoZoneId("43")
+        .setPaymentType("1")
+        .setFare("461")
+        .setTip("23")
+        .setTolls("0")
+        .setTotal("814");
+  }
+
   /** {@link #YELLOW_ROW} as the reader emits it. */
   static RawTrip.Builder yellowRaw() {
     return RawTrip.builder()

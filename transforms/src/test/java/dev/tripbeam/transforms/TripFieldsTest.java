@@ -9,13 +9,35 @@ import org.junit.jupiter.api.Test;
 
 class TripFieldsTest {
   @Test
-  void centsRoundHalfAwayFromZeroLikeSql() throws Exception {
-    assertEquals(1180, TripFields.cents(11.8, false));
-    assertEquals(20, TripFields.cents(TripFields.requireDouble("f", ".20"), false));
-    assertEquals(-1180, TripFields.cents(-11.8, false));
-    assertEquals(3, TripFields.cents(0.025, false));
-    assertEquals(-3, TripFields.cents(-0.025, false));
-    assertEquals(1234, TripFields.cents(1234, true));
+  void dollarsBecomeCentsFromTheirDecimalTextHalfAwayFromZero() throws Exception {
+    // Values binary floating point rounds the wrong way (1.005 is 1.00499999... as a double).
+    assertEquals(101, TripFields.requireDollarsAsCents("f", "1.005"));
+    assertEquals(29, TripFields.requireDollarsAsCents("f", "0.285"));
+    assertEquals(15, TripFields.requireDollarsAsCents("f", "0.145"));
+    assertEquals(-101, TripFields.requireDollarsAsCents("f", "-1.005"));
+    assertEquals(1180, TripFields.requireDollarsAsCents("f", "11.8"));
+    assertEquals(-1180, TripFields.requireDollarsAsCents("f", "-11.80"));
+    assertEquals(20, TripFields.requireDollarsAsCents("f", ".20"));
+    assertEquals(3, TripFields.requireDollarsAsCents("f", "0.025"));
+    assertEquals(2, TripFields.requireDollarsAsCents("f", "0.0249999"));
+    assertEquals(700, TripFields.requireDollarsAsCents("f", "7"));
+    assertEquals(0, TripFields.requireDollarsAsCents("f", "-0.004"));
+    // Exponents and long digit strings take the BigDecimal path, with the same rounding.
+    assertEquals(12345, TripFields.requireDollarsAsCents("f", "1.2345E2"));
+    assertEquals(101, TripFields.requireDollarsAsCents("f", "1.00500000000000000000001"));
+    assertEquals(123456789012345678L, TripFields.requireDollarsAsCents("f", "1234567890123456.78"));
+    assertThrows(TripFields.BadFieldException.class, () -> TripFields.requireDollarsAsCents("f", "NaN"));
+    assertThrows(TripFields.BadFieldException.class, () -> TripFields.requireDollarsAsCents("f", "1,5"));
+    assertThrows(TripFields.BadFieldException.class, () -> TripFields.requireDollarsAsCents("f", "."));
+    assertThrows(TripFields.BadFieldException.class, () -> TripFields.requireDollarsAsCents("f", null));
+  }
+
+  @Test
+  void appCentsMustBeIntegral() throws Exception {
+    assertEquals(1234, TripFields.requireCents("f", "1234"));
+    assertEquals(1234, TripFields.requireCents("f", "1234.0"));
+    assertEquals(-5, TripFields.requireCents("f", "-5"));
+    assertThrows(TripFields.BadFieldException.class, () -> TripFields.requireCents("f", "12.5"));
   }
 
   @Test

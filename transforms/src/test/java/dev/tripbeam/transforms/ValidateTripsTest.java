@@ -41,7 +41,8 @@ class ValidateTripsTest {
     LocalDateTime dropoff = LocalDateTime.of(2021, 1, 1, 0, 36, 12);
     Trip expected =
         Trip.builder()
-            .setTripId(TripKeys.tripId("yellow", 1, pickup, dropoff, 142, 43, 2.1, 1180))
+            // The id of this trip as published in processed/trips: a literal, so a change of the key is seen.
+            .setTripId("7472c2e223f6b36cc8685935cb1f2b0c")
             .setSource("yellow")
             .setVendorId(1)
             .setPickup(pickup)
@@ -83,7 +84,33 @@ class ValidateTripsTest {
         broken(RejectReason.NEGATIVE_AMOUNT, b -> b.setTotal("-0.5")),
         broken(RejectReason.IMPLAUSIBLE_SPEED, b -> b.setDistanceMiles("10.1")),
         // The first failing rule wins: a missing zone is reported before the negative fare.
-        broken(RejectReason.MISSING_ZONE, b -> b.setDoZoneId(null).setFare("-8")));
+        broken(RejectReason.MISSING_ZONE, b -> b.setDoZoneId(null).setFare("-8")),
+        // App rows: amounts are integer cents, and a trip needs its user.
+        app(RejectReason.MISSING_USER_ID, b -> b.setUserId(null)),
+        app(RejectReason.MISSING_USER_ID, b -> b.setUserId(null).setPickup(null)),
+        app(RejectReason.UNPARSEABLE, b -> b.setFare("461.5")),
+        app(RejectReason.NEGATIVE_AMOUNT, b -> b.setTotal("-1")));
+  }
+
+  private static Arguments app(RejectReason reason, UnaryOperator<RawTrip.Builder> mutation) {
+    return Arguments.of(reason, mutation.apply(TestTrips.appRaw()).build());
+  }
+
+  @Test
+  void appRowKeepsItsIdsAndCents(TestPipeline p) {
+    PCollectionTuple out = validate(p, TestTrips.appRaw().build());
+    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
+    PAssert.thatSingleton(out.get(ValidateTrips.VALID))
+        .satisfies(
+            t -> {
+              assertEquals("7381876ebebfc52a", t.getTripId());
+              assertEquals("u000000000", t.getUserId());
+              assertEquals(461L, t.getFareCents());
+              assertEquals(814L, t.getTotalCents());
+              assertEquals(LocalDateTime.of(2024, 3, 4, 15, 11, 23), t.getPickup());
+              return null;
+            });
+    p.run();
   }
 
   private static Arguments broken(RejectReason reason, UnaryOperator<RawTrip.Builder> mutation) {

@@ -85,7 +85,10 @@ class GenerateTripsTest {
         reasons.merge(p.getReason(), 1, Integer::sum);
       }
     }
-    assertEquals(RejectReason.values().length - 1, reasons.size(), "every rule class but unreadable_file: " + reasons);
+    assertEquals(
+        RejectReason.values().length - 3,
+        reasons.size(),
+        "every rule class but the two file reasons and missing_user_id (every generated trip has a user): " + reasons);
     assertEquals(written[2], repeatedIds, "duplicate copies share their trip id");
     assertTrue(written[1] > 30 && written[1] < 100, "about 2% invalid: " + written[1]);
   }

@@ -1,0 +1,124 @@
+package dev.tripbeam.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.model.Trip;
+import dev.tripbeam.pipeline.TripCommand;
+import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.transforms.DeduplicateTrips;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run report's reconciliation can fail: its counts are made where records go (rows read, copies removed by the
+ * deduplication itself, trips handed to the writer, rejected records), so a step that loses one distinct trip breaks
+ * {@code read = valid + duplicates + rejected}, the run exits 1 and publishes nothing. The same input with the real
+ * steps reconciles, with duplicates equal to the copies the input holds (counted here from the raw file).
+ */
+class ReconciliationTest {
+  @TempDir Path tmp;
+
+  /**
+   * The first 400 rows of the bundled app sample (the DirectRunner is slow) and exact copies of rows 1, 2 and 3: a
+   * JSON lines file in {@code dir}.
+   */
+  private static Path appSlice(Path dir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(RealFiles.APP_JSONL)), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null && lines.size() < 400; line = r.readLine()) {
+        lines.add(line);
+      }
+    }
+    lines.addAll(lines.subList(0, 3));
+    return Files.write(dir.resolve("app-slice.jsonl"), lines);
+  }
+
+  /** One trip id the good run wrote to the processed zone. */
+  private static String aProcessedTrip(Path output) throws Exception {
+    return Outputs.query(
+            "select min(trip_id) from read_parquet('" + output + "/processed/trips/*/*.parquet', "
+                + "hive_partitioning = false)")
+        .get(0);
+  }
+
+  private static String tripId(String line) throws Exception {
+    return new ObjectMapper().readTree(line).get("trip_id").asText();
+  }
+
+  /** Deduplication that also drops the trip {@code lost}, as a buggy step would. */
+  private static TripPipeline.Steps losing(String lost) {
+    return () ->
+        new PTransform<PCollection<Trip>, PCollectionTuple>() {
+          @Override
+          public PCollectionTuple expand(PCollection<Trip> trips) {
+            PCollectionTuple real = trips.apply("RealDeduplication", DeduplicateTrips.of());
+            PCollection<Trip> lossy =
+                real.get(DeduplicateTrips.UNIQUE)
+                    .apply("LoseOneTrip", Filter.by((Trip t) -> !t.getTripId().equals(lost)));
+            return PCollectionTuple.of(DeduplicateTrips.UNIQUE, lossy)
+                .and(DeduplicateTrips.COPIES_REMOVED, real.get(DeduplicateTrips.COPIES_REMOVED));
+          }
+        };
+  }
+
+  @Test
+  void aStepThatLosesOneDistinctTripFailsTheRunAndPublishesNothing() throws Exception {
+    Path slice = appSlice(tmp);
+    String input = slice.toString();
+    TripPipeline.Outcome good = DirectRun.run(input, tmp.resolve("good"));
+    assertTrue(good.report.reconciled(), good.summary);
+    assertEquals(0, TripCommand.exitCode(good));
+
+    TripPipeline.Outcome lossy = DirectRun.run(losing(aProcessedTrip(tmp.resolve("good"))), input, tmp.resolve("lossy"));
+    assertFalse(lossy.report.reconciled(), lossy.summary);
+    assertEquals(1, TripCommand.exitCode(lossy));
+    assertEquals(good.report.read(), lossy.report.read());
+    assertEquals(good.report.valid() - 1, lossy.report.valid(), "the lost trip is missing from valid");
+    assertEquals(good.report.duplicates(), lossy.report.duplicates());
+    assertTrue(lossy.summary.contains("reconciled  NO"), lossy.summary);
+    assertTrue(lossy.summary.contains("NOT published"), lossy.summary);
+    assertFalse(Files.exists(tmp.resolve("lossy/_reports")), "no report published");
+    assertFalse(Files.exists(tmp.resolve("lossy/processed")), "no zone published");
+    JsonNode kept = new ObjectMapper().readTree(Path.of(lossy.reportPath).toFile());
+    assertFalse(kept.get("reconciled").asBoolean());
+  }
+
+  @Test
+  void duplicatesAreTheCopiesTheInputHolds() throws Exception {
+    Path slice = appSlice(tmp);
+    // Counted from the raw file alone: rows whose trip_id occurred before (the generator's copies and the 3 added).
+    Set<String> ids = new HashSet<>();
+    long copies = 0;
+    for (String line : Files.readAllLines(slice)) {
+      copies += ids.add(tripId(line)) ? 0 : 1;
+    }
+    TripPipeline.Outcome run = DirectRun.run(slice.toString(), tmp.resolve("out"));
+    assertTrue(run.report.reconciled(), run.summary);
+    assertTrue(copies >= 3, "the slice holds copies: " + copies);
+    JsonNode report = new ObjectMapper().readTree(Path.of(run.reportPath).toFile());
+    assertEquals(copies, report.at("/counts/duplicates_by_step/copies_removed").asLong(), report::toString);
+    assertEquals(copies, report.at("/counts/duplicates").asLong());
+    assertEquals(0, report.at("/counts/duplicates_by_step/seen_before").asLong());
+  }
+}
