@@ -1,6 +1,5 @@
 package dev.tripbeam.pipeline;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +43,6 @@ final class CredentialGuard {
 
   private static String safeName(String name) {
     String cleaned = name.replaceAll("[^A-Za-z0-9._-]", "");
-    return cleaned.length() > 40 ? cleaned.substring(0, 40).toLowerCase(Locale.ROOT) : cleaned;
+    return cleaned.length() > 40 ? cleaned.substring(0, 40) : cleaned;
   }
 }

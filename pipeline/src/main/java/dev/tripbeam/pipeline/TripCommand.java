@@ -20,7 +20,7 @@ public final class TripCommand {
   static final String DEFAULT_RUNNER_PROPERTY = "tripbeam.defaultRunner";
   static final String VERBOSE_PROPERTY = "tripbeam.verbose";
   static final String LOG_DIR_PROPERTY = "tripbeam.logDir";
-  private static final String SPARK_PARALLELISM = "spark.default.parallelism";
+  static final String SPARK_PARALLELISM = "spark.default.parallelism";
   static final String AUTO_SPARK_PARALLELISM = "tripbeam.autoSparkParallelism";
 
   private TripCommand() {}

@@ -70,8 +70,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * line, with the runner the Maven profile chose as default, is {@link TripCommand}.
  */
 public final class TripPipeline {
-  private static final String SPARK_PARALLELISM = "spark.default.parallelism";
-
   private TripPipeline() {}
 
   /** The collections of a built graph, for tests that assert on the real graph. */
@@ -213,7 +211,7 @@ public final class TripPipeline {
     if (Boolean.getBoolean(TripCommand.AUTO_SPARK_PARALLELISM)) {
       // At least two partitions per raw file: with 16 partitions for 60 files (30M trips), cached blocks of ~1 GB
       // ran a 6 GiB heap out of memory when read back.
-      System.setProperty(SPARK_PARALLELISM, Integer.toString(Math.max(16, 2 * rawFiles.size())));
+      System.setProperty(TripCommand.SPARK_PARALLELISM, Integer.toString(Math.max(16, 2 * rawFiles.size())));
     }
     Pipeline pipeline = Pipeline.create(options);
     List<String> paths = new ArrayList<>();

@@ -175,7 +175,8 @@ final class DuckDbReference implements AutoCloseable {
    * dropoffs.
    */
   List<String> userDaily() throws SQLException {
-    return rows(
+    return Outputs.typedRows(
+        connection,
         "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
             + "count(*) filter (where prev is null or epoch_us(pickup) - epoch_us(prev) > 1800000000), "
             + "len(list_distinct(list(pu) || list(do_))) "
@@ -185,25 +186,6 @@ final class DuckDbReference implements AutoCloseable {
             + "order by user_id || '|' || d");
   }
 
-  /** Rows joined by '|': integers as Java longs, doubles as Java prints them, text as it is. */
-  private List<String> rows(String sql) throws SQLException {
-    List<String> rows = new java.util.ArrayList<>();
-    try (Statement s = connection.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      java.sql.ResultSetMetaData meta = r.getMetaData();
-      while (r.next()) {
-        List<String> fields = new java.util.ArrayList<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          String type = meta.getColumnTypeName(i);
-          fields.add(
-              type.equals("DOUBLE") ? Double.toString(r.getDouble(i))
-                  : type.equals("VARCHAR") ? r.getString(i) : Long.toString(r.getLong(i)));
-        }
-        rows.add(String.join("|", fields));
-      }
-    }
-    return rows;
-  }
 
   /**
    * Expected fare anomalies of every source, without trip ids (TLC ids are tripbeam's own hash), sorted: {@code
@@ -212,7 +194,8 @@ final class DuckDbReference implements AutoCloseable {
    * MAD) > 6, with x its fare per mile; DuckDB's median averages the middle two of an even count.
    */
   List<String> anomalies() throws SQLException {
-    return rows(
+    return Outputs.typedRows(
+        connection,
         "with x as (select pu, do_, fare_c / 100.0 / dist as fpm from uniq where dist >= 0.5), "
             + "routes as (select pu, do_, count(*) as n, median(fpm) as med from x group by pu, do_ "
             + "  having count(*) >= 30), "

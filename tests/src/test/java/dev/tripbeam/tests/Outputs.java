@@ -41,8 +41,14 @@ final class Outputs {
 
   /** Reads rows with typed getters and formats them as Java does, so they compare exactly with a Java model. */
   static List<String> typedRows(String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+      return typedRows(c, sql);
+    }
+  }
+
+  /** {@link #typedRows(String)} on a given connection (one that holds temporary tables). */
+  static List<String> typedRows(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       ResultSetMetaData meta = r.getMetaData();
       List<String> rows = new ArrayList<>();
