@@ -6,7 +6,10 @@ import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.ZoneDaily;
+import dev.tripbeam.model.NewYorkTime;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -15,9 +18,10 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
- * The Parquet layout of each curated zone, as Avro schemas (snake_case columns, local timestamps as
- * {@code local-timestamp-micros}, i.e. Parquet TIMESTAMP(MICROS, isAdjustedToUTC=false)), and the mapping of
- * tripbeam values to records.
+ * The Parquet layout of each curated zone, as Avro schemas, and the mapping of tripbeam values to records. Columns are
+ * snake_case; instants are {@code timestamp-micros} (Parquet TIMESTAMP(MICROS, isAdjustedToUTC=true)); New York
+ * wall-clock times are {@code local-timestamp-micros} (isAdjustedToUTC=false) and named {@code *_local_datetime};
+ * New York calendar dates are {@code date} (Parquet DATE).
  */
 public final class AvroRecords {
   private AvroRecords() {}
@@ -47,8 +51,21 @@ public final class AvroRecords {
     }
   }
 
+  private static Schema instant() {
+    return LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+  }
+
   private static Schema localTimestamp() {
     return LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+  }
+
+  private static Schema date() {
+    return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+  }
+
+  /** Days since 1970-01-01 of a {@code YYYY-MM-DD} date. */
+  private static int epochDay(String date) {
+    return (int) LocalDate.parse(date).toEpochDay();
   }
 
   public static final Schema PROCESSED_TRIP =
@@ -56,9 +73,11 @@ public final class AvroRecords {
           .requiredString("trip_id")
           .requiredString("source")
           .optionalInt("vendor_id")
-          .name("pickup_datetime").type(localTimestamp()).noDefault()
-          .name("dropoff_datetime").type(localTimestamp()).noDefault()
-          .requiredString("pickup_date")
+          .name("pickup_datetime").type(instant()).noDefault()
+          .name("dropoff_datetime").type(instant()).noDefault()
+          .name("pickup_local_datetime").type(localTimestamp()).noDefault()
+          .name("dropoff_local_datetime").type(localTimestamp()).noDefault()
+          .name("pickup_date").type(date()).noDefault()
           .requiredInt("pu_zone_id")
           .requiredString("pu_borough")
           .requiredString("pu_zone")
@@ -77,7 +96,7 @@ public final class AvroRecords {
 
   public static final Schema ZONE_DAILY =
       SchemaBuilder.record("ZoneDaily").namespace("dev.tripbeam").fields()
-          .requiredString("pickup_date")
+          .name("pickup_date").type(date()).noDefault()
           .requiredInt("pu_zone_id")
           .requiredString("borough")
           .requiredString("zone")
@@ -93,12 +112,12 @@ public final class AvroRecords {
   public static final Schema USER_DAILY =
       SchemaBuilder.record("UserDaily").namespace("dev.tripbeam").fields()
           .requiredString("user_id")
-          .requiredString("pickup_date")
+          .name("pickup_date").type(date()).noDefault()
           .requiredLong("trips")
           .requiredDouble("distance_miles")
           .requiredLong("total_cents")
-          .name("first_pickup_ts").type(localTimestamp()).noDefault()
-          .name("last_dropoff_ts").type(localTimestamp()).noDefault()
+          .name("first_pickup_ts").type(instant()).noDefault()
+          .name("last_dropoff_ts").type(instant()).noDefault()
           .requiredLong("journeys")
           .requiredLong("distinct_zones")
           .endRecord();
@@ -106,7 +125,7 @@ public final class AvroRecords {
   public static final Schema FARE_ANOMALY =
       SchemaBuilder.record("FareAnomaly").namespace("dev.tripbeam").fields()
           .requiredString("trip_id")
-          .requiredString("pickup_date")
+          .name("pickup_date").type(date()).noDefault()
           .requiredInt("pu_zone_id")
           .requiredInt("do_zone_id")
           .requiredDouble("distance_miles")
@@ -156,7 +175,9 @@ public final class AvroRecords {
     r.put("vendor_id", t.getVendorId());
     r.put("pickup_datetime", t.getPickupMicros());
     r.put("dropoff_datetime", t.getDropoffMicros());
-    r.put("pickup_date", e.getPickupDate());
+    r.put("pickup_local_datetime", NewYorkTime.localMicros(t.getPickupMicros()));
+    r.put("dropoff_local_datetime", NewYorkTime.localMicros(t.getDropoffMicros()));
+    r.put("pickup_date", t.getPickupEpochDay());
     r.put("pu_zone_id", t.getPuZoneId());
     r.put("pu_borough", e.getPuBorough());
     r.put("pu_zone", e.getPuZone());
@@ -195,17 +216,17 @@ public final class AvroRecords {
         .build();
   }
 
-  /** Local-timestamp micros as read back: a long, or a {@code LocalDateTime} when the reader applies conversions. */
+  /** Timestamp micros as read back: a long, or an {@code Instant} when the reader applies conversions. */
   private static long micros(Object value) {
-    if (value instanceof java.time.LocalDateTime t) {
-      return dev.tripbeam.model.LocalTimes.toMicros(t);
+    if (value instanceof Instant t) {
+      return NewYorkTime.toMicros(t);
     }
     return (Long) value;
   }
 
   static GenericRecord zoneDaily(ZoneDaily z) {
     GenericData.Record r = new GenericData.Record(ZONE_DAILY);
-    r.put("pickup_date", z.getPickupDate());
+    r.put("pickup_date", epochDay(z.getPickupDate()));
     r.put("pu_zone_id", z.getPuZoneId());
     r.put("borough", z.getBorough());
     r.put("zone", z.getZone());
@@ -222,7 +243,7 @@ public final class AvroRecords {
   static GenericRecord userDaily(UserDaily u) {
     GenericData.Record r = new GenericData.Record(USER_DAILY);
     r.put("user_id", u.getUserId());
-    r.put("pickup_date", u.getPickupDate());
+    r.put("pickup_date", epochDay(u.getPickupDate()));
     r.put("trips", u.getTrips());
     r.put("distance_miles", u.getDistanceMiles());
     r.put("total_cents", u.getTotalCents());
@@ -236,7 +257,7 @@ public final class AvroRecords {
   static GenericRecord anomaly(FareAnomaly a) {
     GenericData.Record r = new GenericData.Record(FARE_ANOMALY);
     r.put("trip_id", a.getTripId());
-    r.put("pickup_date", a.getPickupDate());
+    r.put("pickup_date", epochDay(a.getPickupDate()));
     r.put("pu_zone_id", a.getPuZoneId());
     r.put("do_zone_id", a.getDoZoneId());
     r.put("distance_miles", a.getDistanceMiles());

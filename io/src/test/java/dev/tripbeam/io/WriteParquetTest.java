@@ -12,7 +12,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
 class WriteParquetTest {
   @TempDir Path tmp;
 
+  /** A trip picked up at a New York wall-clock time. */
   private static Trip trip(LocalDateTime pickup, Integer passengers) {
+    Instant at = pickup.atZone(ZoneId.of("America/New_York")).toInstant();
     return Trip.builder()
         .setTripId("id-" + pickup)
         .setSource("green")
         .setVendorId(2)
-        .setPickup(pickup)
-        .setDropoff(pickup.plusMinutes(7).plusSeconds(3))
+        .setPickup(at)
+        .setDropoff(at.plusSeconds(7 * 60 + 3))
         .setPuZoneId(74)
         .setDoZoneId(43)
         .setPassengerCount(passengers)
@@ -76,22 +80,31 @@ class WriteParquetTest {
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement()) {
+      s.execute("set TimeZone = 'UTC'");
       try (ResultSet r =
           s.executeQuery(
-              "select pickup_date, count(*), min(pickup_datetime)::varchar, sum(passenger_count), "
-                  + "typeof(min(pickup_datetime)), sum(total_cents), count(payment_type) from read_parquet('"
-                  + tripsDir + "/*/*.parquet', hive_partitioning=false) group by 1 order by 1")) {
+              "select pickup_date::varchar, count(*), min(pickup_datetime)::varchar, sum(passenger_count), "
+                  + "typeof(min(pickup_datetime)), sum(total_cents), count(payment_type), "
+                  + "max(pickup_datetime)::varchar, max(pickup_local_datetime)::varchar, "
+                  + "typeof(min(pickup_local_datetime)), typeof(min(pickup_date)), max(dropoff_local_datetime)::varchar "
+                  + "from read_parquet('" + tripsDir + "/*/*.parquet', hive_partitioning=false) group by 1 order by 1")) {
         r.next();
         assertEquals("2023-11-24", r.getString(1));
-        assertEquals("2023-11-24 08:00:00", r.getString(3));
+        assertEquals("2023-11-24 13:00:00+00", r.getString(3));
         r.next();
         assertEquals("2023-12-01", r.getString(1));
         assertEquals(2, r.getLong(2));
-        assertEquals("2023-12-01 00:05:09", r.getString(3));
+        assertEquals("2023-12-01 05:05:09+00", r.getString(3));
         assertEquals(1, r.getLong(4));
-        assertEquals("TIMESTAMP", r.getString(5));
+        assertEquals("TIMESTAMP WITH TIME ZONE", r.getString(5));
         assertEquals(2928, r.getLong(6));
         assertEquals(0, r.getLong(7));
+        // 23:59:59 in New York is the next day in UTC; its date (and partition) is New York's.
+        assertEquals("2023-12-02 04:59:59+00", r.getString(8));
+        assertEquals("2023-12-01 23:59:59", r.getString(9));
+        assertEquals("TIMESTAMP", r.getString(10));
+        assertEquals("DATE", r.getString(11));
+        assertEquals("2023-12-02 00:07:02", r.getString(12));
       }
       try (ResultSet r =
           s.executeQuery("select * from read_parquet('" + dailyDir + "/*.parquet')")) {

@@ -46,20 +46,20 @@ public final class DuckDbBaseline {
       s.execute("create temp table uniq as select * exclude (rn) from (select *, row_number() over (partition by "
           + "trip_id order by fare_cents, tip_cents, tolls_cents, passenger_count nulls first, payment_type nulls "
           + "first) rn from classified where outcome = 'valid') where rn = 1");
-      s.execute("copy (select u.*, strftime(pickup_ts at time zone 'UTC', '%Y-%m-%d') pickup_date, "
+      s.execute("copy (select u.*, strftime(pickup_ts at time zone 'America/New_York', '%Y-%m-%d') pickup_date, "
           + "p.borough pu_borough, p.zname pu_zone, d.borough do_borough, d.zname do_zone from uniq u "
           + "join zones p on p.id = u.pu_zone_id join zones d on d.id = u.do_zone_id) to '" + out.resolve("processed")
           + "' (format parquet, partition_by (pickup_date), overwrite_or_ignore)");
-      s.execute("copy (select strftime(pickup_ts at time zone 'UTC', '%Y-%m-%d') pickup_date, pu_zone_id, "
+      s.execute("copy (select strftime(pickup_ts at time zone 'America/New_York', '%Y-%m-%d') pickup_date, pu_zone_id, "
           + "any_value(z.borough) borough, any_value(z.zname) \"zone\", count(*) trips, "
           + "sum(coalesce(passenger_count, 0)) passengers, sum(distance_miles) distance_miles, "
           + "sum(fare_cents) fare_cents, sum(tip_cents) tip_cents, sum(total_cents) total_cents, "
           + "avg(epoch_us(dropoff_ts) - epoch_us(pickup_ts)) / 1e6 avg_duration_s from uniq "
           + "join zones z on z.id = pu_zone_id group by 1, 2) to '" + out.resolve("aggregated/zone_daily.parquet")
           + "' (format parquet)");
-      s.execute("copy (with days as (select user_id, strftime(pickup_ts at time zone 'UTC', '%Y-%m-%d') d, "
+      s.execute("copy (with days as (select user_id, strftime(pickup_ts at time zone 'America/New_York', '%Y-%m-%d') d, "
           + "pickup_ts, dropoff_ts, pu_zone_id, do_zone_id, distance_miles, total_cents, "
-          + "lag(dropoff_ts) over (partition by user_id, strftime(pickup_ts at time zone 'UTC', '%Y-%m-%d') "
+          + "lag(dropoff_ts) over (partition by user_id, strftime(pickup_ts at time zone 'America/New_York', '%Y-%m-%d') "
           + "order by pickup_ts, dropoff_ts) prev from uniq) "
           + "select user_id, d pickup_date, count(*) trips, sum(distance_miles) distance_miles, "
           + "sum(total_cents) total_cents, min(pickup_ts) first_pickup_ts, max(dropoff_ts) last_dropoff_ts, "

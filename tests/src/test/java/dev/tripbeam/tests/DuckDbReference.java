@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * tripbeam's rules written again, independently, as DuckDB SQL over the same raw files: the CSV files are read as
  * bare lines (TLC yellow 18-column layout), the green Parquet files with DuckDB's own Parquet reader, app-format JSON
  * lines as bare lines taken apart with DuckDB's JSON functions. Produces the expected zone_daily rows, report counts
- * and the app trips' user_daily rows; shares no class with tripbeam.
+ * and the app trips' user_daily rows; shares no class with tripbeam. TLC times are New York wall-clock readings
+ * resolved with DuckDB's own time-zone data ({@code timezone('America/New_York', …)}); every date is New York's.
  *
  * <p>{@code strict_mode = false}: the 2019-01 TLC sample mixes CRLF rows with an LF last line, which DuckDB's strict
  * CSV state machine rejects (and with {@code new_line = '\n'} it silently returns no rows at all).
@@ -49,6 +50,12 @@ final class DuckDbReference implements AutoCloseable {
       s.execute("create macro ts(x) as try_strptime(v(x), '%Y-%m-%d %H:%M:%S')");
       s.execute("create macro ts_ok(x) as (v(x) is null or ts(x) is not null)");
       s.execute("create macro instant(x) as try_cast(v(x) as timestamptz)::timestamp");
+      // The instant (as a UTC timestamp) of a New York wall-clock reading at a UTC offset of -h hours, when the
+      // reading exists at that offset: DuckDB's ICU time-zone data decides, not the JDK's.
+      s.execute(
+          "create macro ny_at(l, h) as case when timezone('America/New_York', (l + to_hours(h))::timestamptz) = l "
+              + "then l + to_hours(h) end");
+      s.execute("create macro ny_date(t) as strftime(timezone('America/New_York', t::timestamptz), '%Y-%m-%d')");
       s.execute("create macro instant_ok(x) as (v(x) is null or instant(x) is not null)");
       s.execute("create macro cents_ok(x) as (dbl(x) is not null and dbl(x) = floor(dbl(x)))");
       // Dollars to cents from the decimal text, half away from zero (DuckDB rounds DECIMAL that way).
@@ -119,11 +126,30 @@ final class DuckDbReference implements AutoCloseable {
               + "  case when obj then dbl(j(line, 'total_cents'))::bigint end, "
               + "  case when obj then dbl(j(line, 'payment_type'))::integer end "
               + "from app_lines");
+      // TLC times are New York readings: each has an EDT instant (l + 4 h), an EST one (l + 5 h), both (fall back)
+      // or neither (spring forward). Of the possible pairs the shortest positive trip wins, on a tie the earlier
+      // pickup; when none is positive, the earlier readings. App times are instants already.
+      s.execute(
+          "create temp table readings as select *, "
+              + "case when source = 'app' then pickup else ny_at(pickup, 4) end as p1, "
+              + "case when source <> 'app' then ny_at(pickup, 5) end as p2, "
+              + "case when source = 'app' then dropoff else ny_at(dropoff, 4) end as d1, "
+              + "case when source <> 'app' then ny_at(dropoff, 5) end as d2 from typed");
+      s.execute(
+          "create temp table timed as select * exclude (best, pickup, dropoff), pickup as pickup_read, "
+              + "dropoff as dropoff_read, coalesce(best.p, p1, p2) as pickup, coalesce(best.d, d1, d2) as dropoff "
+              + "from (select *, list_sort(list_filter(["
+              + "{'dur': epoch_us(d1) - epoch_us(p1), 'p': p1, 'd': d1}, "
+              + "{'dur': epoch_us(d2) - epoch_us(p1), 'p': p1, 'd': d2}, "
+              + "{'dur': epoch_us(d1) - epoch_us(p2), 'p': p2, 'd': d1}, "
+              + "{'dur': epoch_us(d2) - epoch_us(p2), 'p': p2, 'd': d2}], x -> x.dur > 0))[1] as best "
+              + "from readings)");
       s.execute(
           "create temp table classified as select *, epoch_us(dropoff) - epoch_us(pickup) as dur_us, "
               + "case when unparseable then 'unparseable' "
               + "  when source = 'app' and user_id is null then 'missing_user_id' "
-              + "  when pickup is null or dropoff is null then 'missing_pickup_or_dropoff_time' "
+              + "  when pickup_read is null or dropoff_read is null then 'missing_pickup_or_dropoff_time' "
+              + "  when pickup is null or dropoff is null then 'invalid_local_time' "
               + "  when pu is null or do_ is null then 'missing_zone' "
               + "  when pu not in (select id from zones) or do_ not in (select id from zones) then 'unknown_zone' "
               + "  when dropoff <= pickup then 'dropoff_not_after_pickup' "
@@ -134,7 +160,7 @@ final class DuckDbReference implements AutoCloseable {
               + "  when dist > 0 and dist * 3600000000.0 > 100 * (epoch_us(dropoff) - epoch_us(pickup)) "
               + "    then 'implausible_speed' "
               + "  else 'valid' end as outcome "
-              + "from typed");
+              + "from timed");
       s.execute(
           "create temp table valid as select * from classified where outcome = 'valid'");
       s.execute(
@@ -153,7 +179,7 @@ final class DuckDbReference implements AutoCloseable {
     try (Statement s = connection.createStatement();
         ResultSet r =
             s.executeQuery(
-                "select strftime(pickup, '%Y-%m-%d') as d, pu, z.borough, z.zone, count(*), "
+                "select ny_date(pickup) as d, pu, z.borough, z.zone, count(*), "
                     + "sum(coalesce(passengers, 0)), sum(dist), sum(fare_c), sum(tip_c), sum(total_c), "
                     + "avg(dur_us) / 1e6 from uniq join zones z on z.id = pu group by all")) {
       while (r.next()) {
@@ -180,8 +206,8 @@ final class DuckDbReference implements AutoCloseable {
         "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
             + "count(*) filter (where prev is null or epoch_us(pickup) - epoch_us(prev) > 1800000000), "
             + "len(list_distinct(list(pu) || list(do_))) "
-            + "from (select *, strftime(pickup, '%Y-%m-%d') as d, lag(dropoff) over (partition by user_id, "
-            + "strftime(pickup, '%Y-%m-%d') order by pickup, dropoff) as prev from uniq "
+            + "from (select *, ny_date(pickup) as d, lag(dropoff) over (partition by user_id, "
+            + "ny_date(pickup) order by pickup, dropoff) as prev from uniq "
             + "where source = 'app' and user_id is not null) group by user_id, d "
             + "order by user_id || '|' || d");
   }
@@ -204,6 +230,17 @@ final class DuckDbReference implements AutoCloseable {
             + "select x.pu || '>' || x.do_, x.fpm, med, mad, n, abs(x.fpm - med) / (1.4826 * mad) as score "
             + "from x join mads using (pu, do_) where mad > 0 and abs(x.fpm - med) / (1.4826 * mad) > 6 "
             + "order by 1, 2");
+  }
+
+  /**
+   * Expected times of the unique trips, sorted: {@code source|pickup epoch µs|dropoff epoch µs|New York pickup date|
+   * New York pickup wall clock}.
+   */
+  List<String> tripTimes() throws SQLException {
+    return Outputs.typedRows(
+        connection,
+        "select source, epoch_us(pickup), epoch_us(dropoff), ny_date(pickup), "
+            + "strftime(timezone('America/New_York', pickup::timestamptz), '%Y-%m-%d %H:%M:%S') from uniq order by all");
   }
 
   /** Expected counts: read, valid (unique), duplicates, and rejected per reason. */

@@ -20,7 +20,7 @@ public abstract class EnrichedTrip {
 
   public abstract String getDoZone();
 
-  /** The pickup's local calendar date, {@code YYYY-MM-DD}. */
+  /** The pickup's New York calendar date, {@code YYYY-MM-DD}. */
   @SchemaIgnore
   public String getPickupDate() {
     return getTrip().getPickupDate();

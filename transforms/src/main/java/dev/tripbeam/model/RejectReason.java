@@ -12,6 +12,8 @@ public enum RejectReason {
   /** An app-format trip without a user: it would be missing from user_daily. */
   MISSING_USER_ID("missing_user_id"),
   MISSING_PICKUP_OR_DROPOFF_TIME("missing_pickup_or_dropoff_time"),
+  /** A New York wall-clock time that never happened: the hour skipped when clocks spring forward. */
+  INVALID_LOCAL_TIME("invalid_local_time"),
   MISSING_ZONE("missing_zone"),
   UNKNOWN_ZONE("unknown_zone"),
   DROPOFF_NOT_AFTER_PICKUP("dropoff_not_after_pickup"),

@@ -1,6 +1,7 @@
 package dev.tripbeam.model;
 
 import com.google.auto.value.AutoValue;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
@@ -8,8 +9,10 @@ import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A valid, typed trip. TLC pickup and dropoff times are NYC local wall-clock times and are kept as local
- * date-times (stored as wall-clock micros, see {@link LocalTimes}). Money is in integer cents ({@code round(dollars * 100)}, half away from zero).
+ * A valid, typed trip. Pickup and dropoff are instants (microseconds since the epoch, UTC) for every source: TLC's
+ * New York wall-clock times are resolved in America/New_York when validated (see {@code TripRules}), app times are
+ * instants already. Day-based outputs use the New York calendar date of the pickup ({@link #getPickupDate()}). Money
+ * is in integer cents ({@code round(dollars * 100)}, half away from zero).
  *
  * <p>The trip id is derived from the deduplication key (see {@code TripKeys}), so copies of one trip share it.
  */
@@ -23,26 +26,38 @@ public abstract class Trip {
 
   public abstract @Nullable Integer getVendorId();
 
-  /** Pickup local wall-clock time, as {@link LocalTimes} micros. */
+  /** Pickup instant, microseconds since the epoch. */
   public abstract long getPickupMicros();
 
-  /** Dropoff local wall-clock time, as {@link LocalTimes} micros. */
+  /** Dropoff instant, microseconds since the epoch. */
   public abstract long getDropoffMicros();
 
   @SchemaIgnore
-  public LocalDateTime getPickup() {
-    return LocalTimes.fromMicros(getPickupMicros());
+  public Instant getPickup() {
+    return NewYorkTime.toInstant(getPickupMicros());
   }
 
   @SchemaIgnore
-  public LocalDateTime getDropoff() {
-    return LocalTimes.fromMicros(getDropoffMicros());
+  public Instant getDropoff() {
+    return NewYorkTime.toInstant(getDropoffMicros());
   }
 
-  /** The pickup's calendar date, {@code YYYY-MM-DD} (local wall clock; UTC for the app format). */
+  /** The pickup's New York wall-clock time. */
+  @SchemaIgnore
+  public LocalDateTime getPickupLocal() {
+    return NewYorkTime.toLocalDateTime(NewYorkTime.localMicros(getPickupMicros()));
+  }
+
+  /** The pickup's New York calendar date, {@code YYYY-MM-DD}, for every source. */
   @SchemaIgnore
   public String getPickupDate() {
-    return LocalTimes.dateOf(getPickupMicros());
+    return NewYorkTime.date(getPickupMicros());
+  }
+
+  /** The pickup's New York calendar date as days since 1970-01-01. */
+  @SchemaIgnore
+  public int getPickupEpochDay() {
+    return NewYorkTime.epochDay(getPickupMicros());
   }
 
   /** Dropoff minus pickup, in microseconds. */
@@ -90,12 +105,12 @@ public abstract class Trip {
 
     public abstract Builder setDropoffMicros(long value);
 
-    public Builder setPickup(LocalDateTime value) {
-      return setPickupMicros(LocalTimes.toMicros(value));
+    public Builder setPickup(Instant value) {
+      return setPickupMicros(NewYorkTime.toMicros(value));
     }
 
-    public Builder setDropoff(LocalDateTime value) {
-      return setDropoffMicros(LocalTimes.toMicros(value));
+    public Builder setDropoff(Instant value) {
+      return setDropoffMicros(NewYorkTime.toMicros(value));
     }
 
     public abstract Builder setPuZoneId(int value);

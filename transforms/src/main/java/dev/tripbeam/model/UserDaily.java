@@ -5,7 +5,7 @@ import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /**
- * One row of {@code aggregated/user_daily}: one user's valid unique trips on one pickup date (UTC for the app format).
+ * One row of {@code aggregated/user_daily}: one user's valid unique trips on one pickup date (New York calendar date).
  * A journey is a chain of trips where each pickup is at most 30 minutes after the previous trip's dropoff (trips in
  * pickup order).
  */
@@ -22,10 +22,10 @@ public abstract class UserDaily {
 
   public abstract long getTotalCents();
 
-  /** Earliest pickup, {@link LocalTimes} micros. */
+  /** Earliest pickup instant, microseconds since the epoch. */
   public abstract long getFirstPickupMicros();
 
-  /** Latest dropoff, {@link LocalTimes} micros. */
+  /** Latest dropoff instant, microseconds since the epoch. */
   public abstract long getLastDropoffMicros();
 
   public abstract long getJourneys();

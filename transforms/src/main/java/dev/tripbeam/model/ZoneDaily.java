@@ -4,11 +4,11 @@ import com.google.auto.value.AutoValue;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
-/** One row of {@code aggregated/zone_daily}: the valid unique trips of one pickup zone on one local date. */
+/** One row of {@code aggregated/zone_daily}: the valid unique trips of one pickup zone on one New York calendar date. */
 @AutoValue
 @DefaultSchema(AutoValueSchema.class)
 public abstract class ZoneDaily {
-  /** {@code YYYY-MM-DD} of the pickup's local time. */
+  /** {@code YYYY-MM-DD}, the New York date of the pickup. */
   public abstract String getPickupDate();
 
   public abstract int getPuZoneId();

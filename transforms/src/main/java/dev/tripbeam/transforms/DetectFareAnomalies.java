@@ -154,7 +154,7 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
           out.output(
               FareAnomaly.builder()
                   .setTripId(f.tripId)
-                  .setPickupDate(dev.tripbeam.model.LocalTimes.dateOf(f.pickupMicros))
+                  .setPickupDate(dev.tripbeam.model.NewYorkTime.date(f.pickupMicros))
                   .setPuZoneId(f.pu)
                   .setDoZoneId(f.dO)
                   .setDistanceMiles(f.miles)

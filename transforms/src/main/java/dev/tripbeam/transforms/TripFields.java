@@ -1,10 +1,10 @@
 package dev.tripbeam.transforms;
 
+import dev.tripbeam.model.NewYorkTime;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.regex.Pattern;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -81,29 +81,62 @@ public final class TripFields {
     }
   }
 
+  /** A parsed timestamp: a wall-clock reading (text without offset) or an instant (text with {@code Z} or offset). */
+  public static final class Reading {
+    private final long micros;
+    private final boolean wallClock;
+
+    Reading(long micros, boolean wallClock) {
+      this.micros = micros;
+      this.wallClock = wallClock;
+    }
+
+    /** Wall-clock micros (see {@code NewYorkTime.toMicros(LocalDateTime)}) or, for an instant, micros since the epoch. */
+    public long micros() {
+      return micros;
+    }
+
+    /** True when the text named no offset: the time of some wall clock, still to be placed in a zone. */
+    public boolean wallClock() {
+      return wallClock;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Reading r && r.micros == micros && r.wallClock == wallClock;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(micros) * 31 + (wallClock ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+      return NewYorkTime.toLocalDateTime(micros) + (wallClock ? "" : "Z");
+    }
+  }
+
   /**
-   * A local date-time {@code yyyy-MM-dd HH:mm:ss[.f]} (or with {@code T}); an instant with {@code Z} or an offset
-   * (the app format) becomes its UTC date-time. Null when absent.
+   * A timestamp: {@code yyyy-MM-dd HH:mm:ss[.f]} (or with {@code T}) is a wall-clock reading; with {@code Z} or an
+   * offset (the app format) it is an instant. Null when absent.
    */
-  public static @Nullable LocalDateTime parseTime(String field, @Nullable String text)
-      throws BadFieldException {
+  public static @Nullable Reading parseTime(String field, @Nullable String text) throws BadFieldException {
     if (text == null) {
       return null;
     }
     if (text.length() == 19) {
       LocalDateTime fast = parseFixed19(text);
       if (fast != null) {
-        return fast;
+        return new Reading(NewYorkTime.toMicros(fast), true);
       }
     }
     try {
       char last = text.charAt(text.length() - 1);
       if (last == 'Z' || last == 'z' || (text.length() > 19 && OFFSET.matcher(text).find())) {
-        return OffsetDateTime.parse(text.replace(' ', 'T'))
-            .withOffsetSameInstant(ZoneOffset.UTC)
-            .toLocalDateTime();
+        return new Reading(NewYorkTime.toMicros(OffsetDateTime.parse(text.replace(' ', 'T')).toInstant()), false);
       }
-      return LocalDateTime.parse(text, LOCAL_TIME);
+      return new Reading(NewYorkTime.toMicros(LocalDateTime.parse(text, LOCAL_TIME)), true);
     } catch (DateTimeParseException e) {
       throw new BadFieldException(field, text, "timestamp");
     }

@@ -1,12 +1,12 @@
 package dev.tripbeam.transforms;
 
 import com.google.auto.value.AutoValue;
+import dev.tripbeam.model.NewYorkTime;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.Trip;
 import java.io.Serializable;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
 import java.util.function.IntPredicate;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -16,6 +16,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * failure, or the typed {@link Trip}.
  *
  * <p>Thresholds: maximum duration (default 24 h), maximum distance (500 mi), maximum speed (100 mph).
+ *
+ * <p>Time: TLC times are New York wall-clock readings, resolved to instants in America/New_York, so durations and
+ * speeds are real elapsed time. A reading that never happened (spring forward) is {@code invalid_local_time}; a
+ * reading that happened twice (fall back) is resolved together with the other end of the trip: of the possible
+ * pickup/dropoff instants, the pair with the shortest positive duration (on a tie the earlier pickup), else the
+ * earliest readings (and the trip is {@code dropoff_not_after_pickup}).
  */
 @AutoValue
 public abstract class TripRules implements Serializable {
@@ -43,8 +49,8 @@ public abstract class TripRules implements Serializable {
     }
     boolean amountsInCents = "app".equals(raw.getSource());
     Integer vendor;
-    LocalDateTime pickup;
-    LocalDateTime dropoff;
+    TripFields.Reading pickup;
+    TripFields.Reading dropoff;
     Integer passengers;
     Integer puZone;
     Integer doZone;
@@ -77,6 +83,17 @@ public abstract class TripRules implements Serializable {
       return Outcome.rejected(
           RejectReason.MISSING_PICKUP_OR_DROPOFF_TIME, pickup == null ? "no pickup time" : "no dropoff time");
     }
+    long[] pickups = instants(pickup, amountsInCents);
+    long[] dropoffs = instants(dropoff, amountsInCents);
+    if (pickups.length == 0 || dropoffs.length == 0) {
+      return Outcome.rejected(
+          RejectReason.INVALID_LOCAL_TIME,
+          (pickups.length == 0 ? "pickup " + raw.getPickup() : "dropoff " + raw.getDropoff())
+              + " never happened in New York (clocks sprang forward)");
+    }
+    int[] pair = closestPair(pickups, dropoffs);
+    long pickupAt = pickups[pair[0]];
+    long dropoffAt = dropoffs[pair[1]];
     if (puZone == null || doZone == null) {
       return Outcome.rejected(
           RejectReason.MISSING_ZONE, puZone == null ? "no pickup zone" : "no dropoff zone");
@@ -86,9 +103,10 @@ public abstract class TripRules implements Serializable {
           RejectReason.UNKNOWN_ZONE,
           "zone " + (knownZone.test(puZone) ? doZone : puZone) + " is not in the zone table");
     }
-    long durationMicros = ChronoUnit.MICROS.between(pickup, dropoff);
+    long durationMicros = dropoffAt - pickupAt;
     if (durationMicros <= 0) {
-      return Outcome.rejected(RejectReason.DROPOFF_NOT_AFTER_PICKUP, pickup + " -> " + dropoff);
+      return Outcome.rejected(
+          RejectReason.DROPOFF_NOT_AFTER_PICKUP, raw.getPickup() + " -> " + raw.getDropoff());
     }
     if (durationMicros > maxDurationSeconds() * 1_000_000L) {
       return Outcome.rejected(RejectReason.DURATION_OVER_24H, durationMicros / 1_000_000L + " s");
@@ -112,8 +130,8 @@ public abstract class TripRules implements Serializable {
         Trip.builder()
             .setSource(raw.getSource())
             .setVendorId(vendor)
-            .setPickup(pickup)
-            .setDropoff(dropoff)
+            .setPickupMicros(pickupAt)
+            .setDropoffMicros(dropoffAt)
             .setPuZoneId(puZone)
             .setDoZoneId(doZone)
             .setPassengerCount(passengers)
@@ -128,9 +146,52 @@ public abstract class TripRules implements Serializable {
         raw.getTripId() != null
             ? raw.getTripId()
             : TripKeys.tripId(
-                raw.getSource(), vendor, pickup, dropoff, puZone, doZone, normalizedDistance,
-                total);
+                raw.getSource(), vendor, keyText(pickup, pickups, pickupAt), keyText(dropoff, dropoffs, dropoffAt),
+                puZone, doZone, normalizedDistance, total);
     return Outcome.valid(trip.setTripId(tripId).build());
+  }
+
+  /**
+   * The instants a timestamp can stand for, earliest first. An instant is itself; a wall-clock reading of a TLC trip
+   * is New York time (none when skipped by spring forward, two when repeated by fall back); the app format's
+   * readings without an offset are UTC.
+   */
+  private static long[] instants(TripFields.Reading time, boolean utcWallClock) {
+    if (!time.wallClock() || utcWallClock) {
+      return new long[] {time.micros()};
+    }
+    return NewYorkTime.instants(time.micros());
+  }
+
+  /**
+   * Indexes of the pickup and dropoff readings to use: the pair with the shortest positive duration (on a tie the
+   * earlier pickup); when no pair is positive, the earliest readings of both.
+   */
+  static int[] closestPair(long[] pickups, long[] dropoffs) {
+    int[] best = {0, 0};
+    long shortest = Long.MAX_VALUE;
+    for (int p = 0; p < pickups.length; p++) {
+      for (int d = 0; d < dropoffs.length; d++) {
+        long duration = dropoffs[d] - pickups[p];
+        if (duration > 0 && duration < shortest) {
+          shortest = duration;
+          best = new int[] {p, d};
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A time as the trip id sees it: the reading's text (the id of an unambiguous trip is the same as before time zones
+   * were applied), with the chosen UTC offset appended when the reading was ambiguous.
+   */
+  private static String keyText(TripFields.Reading time, long[] instants, long chosen) {
+    String text = NewYorkTime.toLocalDateTime(time.micros()).toString();
+    if (instants.length < 2) {
+      return text;
+    }
+    return text + ZoneOffset.ofTotalSeconds((int) ((time.micros() - chosen) / 1_000_000L));
   }
 
   /** An amount in integer cents: the app's cents as they are, TLC dollars rounded half away from zero. */

@@ -2,7 +2,7 @@ package dev.tripbeam.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.LocalDateTime;
+import java.time.Instant;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.schemas.SchemaRegistry;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -22,8 +22,8 @@ class ValueCodersTest {
         .setTripId("abc")
         .setSource("yellow")
         .setVendorId(null)
-        .setPickup(LocalDateTime.of(2021, 1, 1, 0, 30, 10))
-        .setDropoff(LocalDateTime.of(2021, 1, 1, 0, 36, 12, 123_000))
+        .setPickup(Instant.parse("2021-01-01T05:30:10Z"))
+        .setDropoff(Instant.parse("2021-01-01T05:36:12.000123Z"))
         .setPuZoneId(142)
         .setDoZoneId(43)
         .setPassengerCount(null)

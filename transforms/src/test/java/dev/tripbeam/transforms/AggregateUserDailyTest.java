@@ -1,6 +1,6 @@
 package dev.tripbeam.transforms;
 
-import dev.tripbeam.model.LocalTimes;
+import dev.tripbeam.model.NewYorkTime;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import java.time.LocalDateTime;
@@ -20,6 +20,11 @@ class AggregateUserDailyTest {
     return t.toBuilder().setTripId(user + pickup).setSource("app").setUserId(user).build();
   }
 
+  /** Micros since the epoch of a New York wall-clock time. */
+  private static long at(LocalDateTime newYork) {
+    return NewYorkTime.toMicros(TestTrips.ny(newYork));
+  }
+
   @Test
   void journeysChainTripsWithinThirtyMinutesOfTheLastDropoff(TestPipeline p) {
     // 08:00-08:20, next pickup exactly 30 min after dropoff (same journey), then one 30 min + 1 s later (new one).
@@ -33,17 +38,17 @@ class AggregateUserDailyTest {
     PAssert.that(p.apply(Create.of(c, tlc, a, other, nextDay, b)).apply(AggregateUserDaily.of()))
         .containsInAnyOrder(
             UserDaily.builder().setUserId("u1").setPickupDate("2024-03-04").setTrips(3).setDistanceMiles(6.75)
-                .setTotalCents(3600).setFirstPickupMicros(LocalTimes.toMicros(DAY.plusHours(8)))
-                .setLastDropoffMicros(LocalTimes.toMicros(DAY.plusHours(9).plusMinutes(45).plusSeconds(1)))
+                .setTotalCents(3600).setFirstPickupMicros(at(DAY.plusHours(8)))
+                .setLastDropoffMicros(at(DAY.plusHours(9).plusMinutes(45).plusSeconds(1)))
                 .setJourneys(2).setDistinctZones(3).build(),
             UserDaily.builder().setUserId("u1").setPickupDate("2024-03-05").setTrips(1).setDistanceMiles(9.0)
-                .setTotalCents(3000).setFirstPickupMicros(LocalTimes.toMicros(DAY.plusDays(1).plusHours(7)))
-                .setLastDropoffMicros(LocalTimes.toMicros(DAY.plusDays(1).plusHours(7).plusMinutes(12)))
+                .setTotalCents(3000).setFirstPickupMicros(at(DAY.plusDays(1).plusHours(7)))
+                .setLastDropoffMicros(at(DAY.plusDays(1).plusHours(7).plusMinutes(12)))
                 .setJourneys(1).setDistinctZones(2).build(),
-            // A trip crossing midnight belongs to its pickup date.
+            // A trip crossing midnight belongs to its pickup date, the New York one: 23:50 EST is 04:50 UTC on the 5th.
             UserDaily.builder().setUserId("u2").setPickupDate("2024-03-04").setTrips(1).setDistanceMiles(0.4)
-                .setTotalCents(700).setFirstPickupMicros(LocalTimes.toMicros(DAY.plusHours(23).plusMinutes(50)))
-                .setLastDropoffMicros(LocalTimes.toMicros(DAY.plusDays(1).plusMinutes(20)))
+                .setTotalCents(700).setFirstPickupMicros(at(DAY.plusHours(23).plusMinutes(50)))
+                .setLastDropoffMicros(at(DAY.plusDays(1).plusMinutes(20)))
                 .setJourneys(1).setDistinctZones(1).build());
     p.run();
   }

@@ -24,7 +24,8 @@ class AggregateZoneDailyTest {
   static List<ZoneDaily> referenceModel(List<EnrichedTrip> trips) {
     Map<String, List<EnrichedTrip>> byKey = new TreeMap<>();
     for (EnrichedTrip e : trips) {
-      byKey.computeIfAbsent(e.getPickupDate() + "|" + e.getTrip().getPuZoneId(), k -> new ArrayList<>()).add(e);
+      String newYorkDate = e.getTrip().getPickup().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate().toString();
+      byKey.computeIfAbsent(newYorkDate + "|" + e.getTrip().getPuZoneId(), k -> new ArrayList<>()).add(e);
     }
     List<ZoneDaily> rows = new ArrayList<>();
     for (List<EnrichedTrip> group : byKey.values()) {
@@ -46,7 +47,7 @@ class AggregateZoneDailyTest {
       EnrichedTrip first = group.get(0);
       rows.add(
           ZoneDaily.builder()
-              .setPickupDate(first.getTrip().getPickup().toLocalDate().toString())
+              .setPickupDate(first.getTrip().getPickup().atZone(java.time.ZoneId.of("America/New_York")).toLocalDate().toString())
               .setPuZoneId(first.getTrip().getPuZoneId())
               .setBorough(first.getPuBorough())
               .setZone(first.getPuZone())

@@ -4,7 +4,9 @@ import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.Zone;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,16 +91,23 @@ final class TestTrips {
     return ZONES.stream().filter(z -> z.getLocationId() == id).findFirst().orElseThrow();
   }
 
-  /** A valid trip; its id follows the key like validation derives it. */
+  /** The instant of a New York wall-clock time (not in a daylight-saving transition). */
+  static Instant ny(LocalDateTime local) {
+    return local.atZone(ZoneId.of("America/New_York")).toInstant();
+  }
+
+  /** A valid trip picked up at a New York wall-clock time; its id follows the key like validation derives it. */
   static Trip trip(LocalDateTime pickup, int minutes, int pu, int dO, double miles, long fare, long tip) {
-    LocalDateTime dropoff = pickup.plusMinutes(minutes);
+    Instant pickupAt = ny(pickup);
+    Instant dropoffAt = pickupAt.plusSeconds(60L * minutes);
+    LocalDateTime dropoff = LocalDateTime.ofInstant(dropoffAt, ZoneId.of("America/New_York"));
     long total = fare + tip + 80;
     return Trip.builder()
-        .setTripId(TripKeys.tripId("yellow", 1, pickup, dropoff, pu, dO, miles, total))
+        .setTripId(TripKeys.tripId("yellow", 1, pickup.toString(), dropoff.toString(), pu, dO, miles, total))
         .setSource("yellow")
         .setVendorId(1)
-        .setPickup(pickup)
-        .setDropoff(dropoff)
+        .setPickup(pickupAt)
+        .setDropoff(dropoffAt)
         .setPuZoneId(pu)
         .setDoZoneId(dO)
         .setPassengerCount(minutes % 3 == 0 ? null : minutes % 4 + 1)

@@ -1,10 +1,11 @@
 package dev.tripbeam.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
 class TripFieldsTest {
@@ -42,10 +43,15 @@ class TripFieldsTest {
 
   @Test
   void timesInTlcAndIsoForms() throws Exception {
-    LocalDateTime t = LocalDateTime.of(2021, 1, 1, 0, 30, 10);
-    assertEquals(t, TripFields.parseTime("p", "2021-01-01 00:30:10"));
-    assertEquals(t, TripFields.parseTime("p", "2021-01-01T00:30:10"));
-    assertEquals(t.plusNanos(500_000), TripFields.parseTime("p", "2021-01-01T00:30:10.0005"));
+    // 2021-01-01T00:30:10 as wall-clock micros (1609461010 s), and instants with their offsets applied.
+    long wall = 1_609_461_010_000_000L;
+    assertEquals(wall, TripFields.parseTime("p", "2021-01-01 00:30:10").micros());
+    assertTrue(TripFields.parseTime("p", "2021-01-01 00:30:10").wallClock());
+    assertEquals(wall, TripFields.parseTime("p", "2021-01-01T00:30:10").micros());
+    assertEquals(wall + 500, TripFields.parseTime("p", "2021-01-01T00:30:10.0005").micros());
+    assertEquals(wall, TripFields.parseTime("p", "2021-01-01T00:30:10Z").micros());
+    assertFalse(TripFields.parseTime("p", "2021-01-01T00:30:10Z").wallClock());
+    assertEquals(wall + 5 * 3_600_000_000L, TripFields.parseTime("p", "2021-01-01T00:30:10-05:00").micros());
     assertNull(TripFields.parseTime("p", null));
     assertThrows(TripFields.BadFieldException.class, () -> TripFields.parseTime("p", "2021-02-30 00:00:00"));
     assertThrows(TripFields.BadFieldException.class, () -> TripFields.parseTime("p", "1,2021-0"));

@@ -7,6 +7,7 @@ import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -37,8 +38,9 @@ class ValidateTripsTest {
   @Test
   void realRowIsValidAndTyped(TestPipeline p) {
     PCollectionTuple out = validate(p, TestTrips.yellowRaw().build());
-    LocalDateTime pickup = LocalDateTime.of(2021, 1, 1, 0, 30, 10);
-    LocalDateTime dropoff = LocalDateTime.of(2021, 1, 1, 0, 36, 12);
+    // 00:30:10 and 00:36:12 in New York (EST, UTC-5).
+    Instant pickup = Instant.parse("2021-01-01T05:30:10Z");
+    Instant dropoff = Instant.parse("2021-01-01T05:36:12Z");
     Trip expected =
         Trip.builder()
             // The id of this trip as published in processed/trips: a literal, so a change of the key is seen.
@@ -107,7 +109,8 @@ class ValidateTripsTest {
               assertEquals("u000000000", t.getUserId());
               assertEquals(461L, t.getFareCents());
               assertEquals(814L, t.getTotalCents());
-              assertEquals(LocalDateTime.of(2024, 3, 4, 15, 11, 23), t.getPickup());
+              assertEquals(Instant.parse("2024-03-04T15:11:23Z"), t.getPickup());
+              assertEquals("2024-03-04", t.getPickupDate());
               return null;
             });
     p.run();

@@ -15,6 +15,7 @@ import dev.tripbeam.transforms.TripRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -130,7 +131,7 @@ public final class PlainJavaFloor {
         Zone z = zones.get(Integer.parseInt(k[1]));
         long[] s = e.getValue();
         GenericData.Record r = new GenericData.Record(AvroRecords.ZONE_DAILY);
-        r.put("pickup_date", k[0]);
+        r.put("pickup_date", (int) LocalDate.parse(k[0]).toEpochDay());
         r.put("pu_zone_id", z.getLocationId());
         r.put("borough", z.getBorough());
         r.put("zone", z.getZone());
@@ -168,7 +169,7 @@ public final class PlainJavaFloor {
         int bar = e.getKey().lastIndexOf('|');
         GenericData.Record r = new GenericData.Record(AvroRecords.USER_DAILY);
         r.put("user_id", e.getKey().substring(0, bar));
-        r.put("pickup_date", e.getKey().substring(bar + 1));
+        r.put("pickup_date", (int) LocalDate.parse(e.getKey().substring(bar + 1)).toEpochDay());
         r.put("trips", (long) trips.size());
         r.put("distance_miles", miles / 1e6);
         r.put("total_cents", total);
@@ -204,7 +205,7 @@ public final class PlainJavaFloor {
             Trip t = trips.get(i);
             GenericData.Record r = new GenericData.Record(AvroRecords.FARE_ANOMALY);
             r.put("trip_id", t.getTripId());
-            r.put("pickup_date", t.getPickupDate());
+            r.put("pickup_date", t.getPickupEpochDay());
             r.put("pu_zone_id", t.getPuZoneId());
             r.put("do_zone_id", t.getDoZoneId());
             r.put("distance_miles", t.getDistanceMiles());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.tripbeam.model.NewYorkTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -103,28 +104,31 @@ final class FileGenerator {
     long firstUser = UserPlan.firstUser(file, s.users(), s.files());
     long endUser = UserPlan.firstUser(file + 1, s.users(), s.files());
     Path out = s.output().resolve(GenerateTrips.fileName(file, s.format()));
-    long epochStart = s.start().atStartOfDay(ZoneOffset.UTC).toEpochSecond() * SECOND;
+    long localStart = s.start().atStartOfDay(ZoneOffset.UTC).toEpochSecond() * SECOND;
     double cumulative = plan.cumulativeAtFile[file];
     try (RowSink sink = s.format().equals("parquet") ? new ParquetSink(out) : new JsonSink(out)) {
       for (long u = firstUser; u < endUser; u++) {
         long count = plan.tripsOf(u, cumulative);
         cumulative += UserPlan.weight(s.seed(), u);
         if (count > 0) {
-          userTrips(u, count, epochStart, sink);
+          userTrips(u, count, localStart, sink);
         }
       }
     }
     return new long[] {rows, invalid, duplicates};
   }
 
-  private void userTrips(long user, long count, long epochStart, RowSink sink) throws IOException {
+  /** One user's trips; pickups at the templates' New York times of day, from {@code localStart} (wall clock). */
+  private void userTrips(long user, long count, long localStart, RowSink sink) throws IOException {
     SplittableRandom rng = new SplittableRandom(UserPlan.mix(s.seed(), user));
     String userId = String.format(Locale.ROOT, "u%09d", user);
     long k = 0;
     while (k < count) {
       TripTemplates.Template t = templates.all.get(rng.nextInt(templates.all.size()));
       long minute = Math.floorMod(t.minuteOfDay() + rng.nextInt(-10, 11), 24 * 60);
-      long pickup = epochStart + (rng.nextInt(s.days()) * 86_400L + minute * 60 + rng.nextInt(60)) * SECOND;
+      long local = localStart + (rng.nextInt(s.days()) * 86_400L + minute * 60 + rng.nextInt(60)) * SECOND;
+      long[] instants = NewYorkTime.instants(local);
+      long pickup = instants.length > 0 ? instants[0] : NewYorkTime.instants(local + 3_600L * SECOND)[0];
       Row previous = emit(user, userId, k++, t, pickup, rng, sink);
       while (k < count && rng.nextDouble() < CHAIN_PROBABILITY) {
         long gapSeconds = rng.nextDouble() < 0.85 ? rng.nextInt(60, 30 * 60 + 1) : rng.nextInt(30 * 60 + 1, 90 * 60);

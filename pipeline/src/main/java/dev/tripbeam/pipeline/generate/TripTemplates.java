@@ -67,7 +67,7 @@ final class TripTemplates {
         new Template(
             t.getPuZoneId(), t.getDoZoneId(), t.getDistanceMiles(), t.getDurationMicros() / 1_000_000L,
             t.getFareCents(), t.getTipCents(), t.getTollsCents(), Math.max(0, other), t.getPassengerCount(),
-            t.getPaymentType(), t.getPickup().getHour() * 60 + t.getPickup().getMinute());
+            t.getPaymentType(), t.getPickupLocal().getHour() * 60 + t.getPickupLocal().getMinute());
     all.add(template);
     byPickupZone.computeIfAbsent(template.pu(), k -> new ArrayList<>()).add(template);
   }

@@ -86,9 +86,10 @@ class GenerateTripsTest {
       }
     }
     assertEquals(
-        RejectReason.values().length - 3,
+        RejectReason.values().length - 4,
         reasons.size(),
-        "every rule class but the two file reasons and missing_user_id (every generated trip has a user): " + reasons);
+        "every rule class but the two file reasons, missing_user_id (every generated trip has a user) and "
+            + "invalid_local_time (app times are instants): " + reasons);
     assertEquals(written[2], repeatedIds, "duplicate copies share their trip id");
     assertTrue(written[1] > 30 && written[1] < 100, "about 2% invalid: " + written[1]);
   }
