@@ -2,8 +2,9 @@
 # The runner benchmark: generated app-format Parquet through all outputs on embedded Flink and Spark local, the
 # single-threaded plain-Java floor and DuckDB SQL (Direct at a small size only). Writes docs/benchmarks.md and
 # docs/benchmarks.png. Settings (environment): SIZES, RUNS, ENGINES, DIRECT_SIZE (empty: skip Direct), BENCH_DIR,
-# FLINK_ARGS and SPARK_ARGS (extra pipeline options).
-# Results accumulate in $BENCH_DIR/results.tsv; the report covers all of them.
+# FLINK_ARGS and SPARK_ARGS (extra pipeline options), RESULTS (default docs/benchmark-results.tsv).
+# Every run appends one line to $RESULTS (wall, peak RSS, user + sys CPU, date, commit and the command that ran it);
+# the report covers all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,9 @@ RUNS=${RUNS:-3}
 ENGINES=${ENGINES:-"floor duckdb flink spark"}
 DIRECT_SIZE=${DIRECT_SIZE-2000}
 BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
-COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS runners-config/benchmark.sh"
+COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ENGINES=\"$ENGINES\" DIRECT_SIZE=$DIRECT_SIZE${FLINK_ARGS:+ FLINK_ARGS=\"$FLINK_ARGS\"}${SPARK_ARGS:+ SPARK_ARGS=\"$SPARK_ARGS\"} runners-config/benchmark.sh"
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/benchmark-results.tsv' ':!docs/benchmarks.md' ':!docs/benchmarks.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
 if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
   export PATH="$JAVA_HOME/bin:$PATH"
@@ -30,8 +33,8 @@ read -r -a FLINK_EXTRA <<< "${FLINK_ARGS:-}"
 DATA=tests/data/nyc_tlc
 TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
 mkdir -p "$BENCH_DIR"
-RESULTS="$BENCH_DIR/results.tsv"
-[ -f "$RESULTS" ] || printf 'engine\ttrips\trun\twall_s\tpeak_rss_kb\n' > "$RESULTS"
+RESULTS=${RESULTS:-docs/benchmark-results.tsv}
+[ -f "$RESULTS" ] || printf 'engine\ttrips\trun\twall_s\tpeak_rss_kb\tcpu_s\tdate\tcommit\tcommand\n' > "$RESULTS"
 
 generate() {
   local size=$1 dir="$BENCH_DIR/app-$1"
@@ -56,11 +59,14 @@ measure() {
     floor)  cmd=(java -Xmx16g -cp "$FLINK_CP" dev.tripbeam.pipeline.bench.PlainJavaFloor --input="$in" --output="$out") ;;
     duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;
   esac
-  SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%e %M" -o "$BENCH_DIR/time.txt" "${cmd[@]}" > "$BENCH_DIR/last-$engine.log" 2>&1 \
+  SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DIR/time.txt" "${cmd[@]}" > "$BENCH_DIR/last-$engine.log" 2>&1 \
     || { echo "benchmark: $engine at $size failed, see $BENCH_DIR/last-$engine.log" >&2; tail -5 "$BENCH_DIR/last-$engine.log" >&2; return 1; }
-  read -r wall rss < <(tail -n 1 "$BENCH_DIR/time.txt")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$engine" "$size" "$run" "$wall" "$rss" >> "$RESULTS"
-  echo "benchmark: $engine $size run $run: ${wall}s, peak RSS ${rss} KiB"
+  local wall rss user sys cpu
+  read -r wall rss user sys < <(tail -n 1 "$BENCH_DIR/time.txt")
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$size" "$run" "$wall" "$rss" "$cpu" \
+    "$(date -u +%Y-%m-%d)" "$COMMIT" "$COMMAND" >> "$RESULTS"
+  echo "benchmark: $engine $size run $run: ${wall}s, peak RSS ${rss} KiB, CPU ${cpu}s"
 }
 
 if [ -n "$DIRECT_SIZE" ]; then
@@ -77,5 +83,5 @@ for size in $SIZES; do
   done
 done
 java -cp "$TEST_CP" dev.tripbeam.bench.BenchmarkReport "$RESULTS" docs/benchmarks.md docs/benchmarks.png \
-  docs/benchmark-notes.md "$COMMAND"
+  docs/benchmark-notes.md
 echo "benchmark: wrote docs/benchmarks.md and docs/benchmarks.png"
