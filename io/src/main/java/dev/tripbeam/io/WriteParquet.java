@@ -17,20 +17,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Input: values of {@code T}. Output: the {@link WriteFilesResult} of the files written. Options: the
  * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, the partition column and the number
- * of files per directory (default {@value #DEFAULT_SHARDS}; or runner-determined, without a shuffle).
+ * of files per directory (default {@value #DEFAULT_SHARDS}).
  */
 public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<?>> {
   /**
-   * The shard count is fixed unless {@link #withRunnerDeterminedShards()} says otherwise. With runner-determined
-   * sharding the Spark runner lost rows: on the bundled real data, 32,010 of 106,217 processed trips and 496 of 791
-   * rejected rows never reached the zones, with no error (Beam 2.70.0, Spark 3.5.0, local[2]). Fixed sharding groups
-   * by shard before writing (a full shuffle of what is written) and is exact on every runner; the cross-runner tests
-   * compare the zones on disk with the run counts.
+   * The shard count is always fixed. With runner-determined sharding (no shard count) the Spark runner lost rows:
+   * on the bundled real data, 32,010 of 106,217 processed trips and 496 of 791 rejected rows never reached the
+   * zones, with no error (Beam 2.70.0, Spark 3.5.0, local[2]). Fixed sharding groups by shard before writing and is
+   * exact on every runner; the cross-runner tests compare the zones on disk with the run counts to keep it so.
    */
   static final int DEFAULT_SHARDS = 2;
-
-  /** {@link #shards} value for runner-determined sharding: each bundle writes its own files, no shuffle. */
-  private static final int RUNNER_DETERMINED = 0;
 
   private final String directory;
   private final String tempDirectory;
@@ -75,38 +71,30 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, count);
   }
 
-  /**
-   * No shard count: each bundle writes its own files (one per partition value), so the values are not shuffled to
-   * writers. Exact on Flink (its batch bundles are whole partitions, and the cross-runner tests compare the zone on
-   * disk with the counts); not for Spark, see {@link #DEFAULT_SHARDS}.
-   */
-  public WriteParquet<T> withRunnerDeterminedShards() {
-    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, RUNNER_DETERMINED);
-  }
-
   @Override
   public WriteFilesResult<?> expand(PCollection<T> values) {
     if (partitionColumn == null) {
-      FileIO.Write<Void, T> write =
+      return values.apply(
+          "WriteParquetFiles",
           FileIO.<T>write()
               .via(new LayoutSink<>(layout))
               .to(directory)
               .withTempDirectory(tempDirectory)
+              .withNumShards(shards)
               .withPrefix("part")
-              .withSuffix(".parquet");
-      return values.apply("WriteParquetFiles", shards == RUNNER_DETERMINED ? write : write.withNumShards(shards));
+              .withSuffix(".parquet"));
     }
     String column = partitionColumn;
-    FileIO.Write<String, T> write =
+    return values.apply(
+        "WritePartitionedParquetFiles",
         FileIO.<String, T>writeDynamic()
             .by(partitionValue)
             .withDestinationCoder(StringUtf8Coder.of())
             .via(new LayoutSink<>(layout))
             .to(directory)
             .withTempDirectory(tempDirectory)
-            .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet"));
-    return values.apply(
-        "WritePartitionedParquetFiles", shards == RUNNER_DETERMINED ? write : write.withNumShards(shards));
+            .withNumShards(shards)
+            .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet")));
   }
 
   /**

@@ -48,7 +48,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -372,25 +371,22 @@ public final class TripPipeline {
     PCollection<FareAnomaly> anomalies = allTrips.apply("DetectFareAnomalies", DetectFareAnomalies.of());
 
     String staging = layout.staging(options.getRunId());
-    boolean bundleFiles = writesBundleFiles(options);
     enriched.apply(
         "WriteProcessedTrips",
-        sharding(
-            WriteParquet.to(staged.processedTrips(), staging + "/tmp/processed_trips", AvroRecords.processedTrips())
-                .partitionedBy("pickup_date", EnrichedTrip::getPickupDate),
-            bundleFiles));
+        WriteParquet.to(staged.processedTrips(), staging + "/tmp/processed_trips", AvroRecords.processedTrips())
+            .partitionedBy("pickup_date", EnrichedTrip::getPickupDate));
     zoneDaily.apply(
         "WriteZoneDaily",
-        sharding(WriteParquet.to(staged.zoneDaily(), staging + "/tmp/zone_daily", AvroRecords.zoneDaily()), bundleFiles));
+        WriteParquet.to(staged.zoneDaily(), staging + "/tmp/zone_daily", AvroRecords.zoneDaily()));
     userDaily.apply(
         "WriteUserDaily",
-        sharding(WriteParquet.to(staged.userDaily(), staging + "/tmp/user_daily", AvroRecords.userDaily()), bundleFiles));
+        WriteParquet.to(staged.userDaily(), staging + "/tmp/user_daily", AvroRecords.userDaily()));
     anomalies.apply(
         "WriteFareAnomalies",
-        sharding(WriteParquet.to(staged.anomalies(), staging + "/tmp/anomalies", AvroRecords.anomalies()), bundleFiles));
+        WriteParquet.to(staged.anomalies(), staging + "/tmp/anomalies", AvroRecords.anomalies()));
     rejected.apply(
         "WriteRejectedTrips",
-        sharding(WriteParquet.to(staged.rejected(), staging + "/tmp/rejected", AvroRecords.rejected()), bundleFiles));
+        WriteParquet.to(staged.rejected(), staging + "/tmp/rejected", AvroRecords.rejected()));
 
     PCollectionList<KV<String, Long>> counts =
         PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
@@ -434,19 +430,6 @@ public final class TripPipeline {
     }
     counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
     return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);
-  }
-
-  /**
-   * Whether the zones are written without a sharding shuffle (each bundle writes its own files): on Flink, whose batch
-   * bundles are whole partitions. Spark keeps fixed shards (it lost rows with runner-determined sharding, see
-   * {@code WriteParquet}), and so does the DirectRunner (its small bundles would write many small files).
-   */
-  static boolean writesBundleFiles(PipelineOptions options) {
-    return options.getRunner().getSimpleName().contains("Flink");
-  }
-
-  private static <T> WriteParquet<T> sharding(WriteParquet<T> write, boolean bundleFiles) {
-    return bundleFiles ? write.withRunnerDeterminedShards() : write;
   }
 
   /** The raw files of {@code --input}, and how many hidden or marker files its listings skipped. */
