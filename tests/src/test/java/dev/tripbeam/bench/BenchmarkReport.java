@@ -35,6 +35,10 @@ public final class BenchmarkReport {
       Map.of("floor", "plain Java (baseline)", "duckdb", "DuckDB SQL", "flink", "Flink embedded",
           "spark", "Spark local[2]", "direct", "Direct");
 
+  private static final Map<String, Color> COLORS =
+      Map.of("floor", new Color(0x2ca02c), "duckdb", new Color(0xff7f0e), "flink", new Color(0x9467bd),
+          "spark", new Color(0xd62728), "direct", new Color(0x1f77b4));
+
   private BenchmarkReport() {}
 
   /** The runs of one engine at one size from one commit. */
@@ -152,7 +156,8 @@ public final class BenchmarkReport {
     StringBuilder md = new StringBuilder("## Targets (issue 11)\n\n");
     md.append(target("W15, 30M trips of 15M users on Flink in at most 300 s (floor 600 s)",
         flink30 == null ? null : flink30.median() <= TARGET_SECONDS,
-        flink30 == null ? "not measured" : String.format(Locale.ROOT, "%.0f s", flink30.median())));
+        flink30 == null ? "not measured"
+            : String.format(Locale.ROOT, "%.0f s (%s %s)", flink30.median(), flink30.date(), flink30.commit())));
     md.append(target("peak RSS at most 8 GiB", flink30 == null ? null : flink30.peakRssKb() <= 8L * 1024 * 1024,
         flink30 == null ? "not measured" : String.format(Locale.ROOT, "%.1f GiB", flink30.peakRssKb() / 1048576.0)));
     Map.Entry<Long, Cell> flinkCpu = largestWithCpu(flink);
@@ -172,9 +177,10 @@ public final class BenchmarkReport {
         : flink30.median() / duck30.median() <= 3, flink30 == null || duck30 == null ? "not measured"
         : String.format(Locale.ROOT, "%.1f×", flink30.median() / duck30.median())));
     Cell flink1 = flink.get(1_000_000L);
-    md.append(target("Flink's cost per trip at 30M within 1.2× of that at 1M", flink30 == null || flink1 == null
+    boolean oneCommit = flink30 != null && flink1 != null && flink30.commit().equals(flink1.commit());
+    md.append(target("Flink's cost per trip at 30M within 1.2× of that at 1M", !oneCommit
         ? null : flink30.median() / W15 / (flink1.median() / 1_000_000L) <= 1.2,
-        flink30 == null || flink1 == null ? "not measured"
+        !oneCommit ? "not measured at 1M and 30M on one commit"
             : String.format(Locale.ROOT, "%.2f× (wall per trip)", flink30.median() / W15
                 / (flink1.median() / 1_000_000L))));
     return md.append('\n').toString();
@@ -226,9 +232,15 @@ public final class BenchmarkReport {
         }
       }
       String label = LABELS.getOrDefault(e.getKey(), e.getKey());
-      rate.addSeries(label, x, y).setMarker(SeriesMarkers.CIRCLE);
+      Color color = COLORS.getOrDefault(e.getKey(), Color.GRAY);
+      List<XYSeries> series = new ArrayList<>(List.of(rate.addSeries(label, x, y)));
       if (!cx.isEmpty()) {
-        cpu.addSeries(label, cx, cy).setMarker(SeriesMarkers.CIRCLE);
+        series.add(cpu.addSeries(label, cx, cy));
+      }
+      for (XYSeries one : series) {
+        one.setMarker(SeriesMarkers.CIRCLE);
+        one.setLineColor(color);
+        one.setMarkerColor(color);
       }
     }
     if (maxTrips > 0) {
