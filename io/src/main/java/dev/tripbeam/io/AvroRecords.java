@@ -2,11 +2,11 @@ package dev.tripbeam.io;
 
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.FareAnomaly;
+import dev.tripbeam.model.NewYorkTime;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.ZoneDaily;
-import dev.tripbeam.model.NewYorkTime;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,9 +63,14 @@ public final class AvroRecords {
     return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
   }
 
-  /** Days since 1970-01-01 of a {@code YYYY-MM-DD} date. */
-  private static int epochDay(String date) {
-    return (int) LocalDate.parse(date).toEpochDay();
+  /**
+   * Days since 1970-01-01 (a Parquet DATE) of a {@code YYYY-MM-DD} date, read digit by digit: user_daily writes one per
+   * row.
+   */
+  public static int epochDay(String date) {
+    return (int) LocalDate.of(
+            Integer.parseInt(date, 0, 4, 10), Integer.parseInt(date, 5, 7, 10), Integer.parseInt(date, 8, 10, 10))
+        .toEpochDay();
   }
 
   public static final Schema PROCESSED_TRIP =

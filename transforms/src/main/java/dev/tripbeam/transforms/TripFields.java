@@ -100,21 +100,6 @@ public final class TripFields {
     public boolean wallClock() {
       return wallClock;
     }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Reading r && r.micros == micros && r.wallClock == wallClock;
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(micros) * 31 + (wallClock ? 1 : 0);
-    }
-
-    @Override
-    public String toString() {
-      return NewYorkTime.toLocalDateTime(micros) + (wallClock ? "" : "Z");
-    }
   }
 
   /**

@@ -168,18 +168,20 @@ public abstract class TripRules implements Serializable {
    * earlier pickup); when no pair is positive, the earliest readings of both.
    */
   static int[] closestPair(long[] pickups, long[] dropoffs) {
-    int[] best = {0, 0};
+    int bestPickup = 0;
+    int bestDropoff = 0;
     long shortest = Long.MAX_VALUE;
     for (int p = 0; p < pickups.length; p++) {
       for (int d = 0; d < dropoffs.length; d++) {
         long duration = dropoffs[d] - pickups[p];
         if (duration > 0 && duration < shortest) {
           shortest = duration;
-          best = new int[] {p, d};
+          bestPickup = p;
+          bestDropoff = d;
         }
       }
     }
-    return best;
+    return new int[] {bestPickup, bestDropoff};
   }
 
   /**

@@ -41,12 +41,13 @@ class DaylightSavingTimeTest {
     "2021-01-01 00:30:10, 2021-01-01 00:36:12, 2021-01-01T05:30:10Z, 2021-01-01T05:36:12Z, 362",
   })
   void newYorkReadingsBecomeInstantsWithRealDurations(
-      String pickup, String dropoff, String pickupUtc, String dropoffUtc, long seconds) {
+      String pickup, String dropoff, String pickupUtc, String dropoffUtc, long elapsedSeconds) {
     TripRules.Outcome outcome = check(pickup, dropoff);
     Trip trip = outcome.getTrip();
     assertEquals(Instant.parse(pickupUtc), trip.getPickup());
     assertEquals(Instant.parse(dropoffUtc), trip.getDropoff());
-    assertEquals(seconds * 1_000_000L, trip.getDurationMicros());
+    assertEquals(
+        Instant.parse(pickupUtc).plusSeconds(elapsedSeconds), trip.getDropoff(), "pickup plus the real elapsed time");
     assertEquals(pickup.substring(0, 10), trip.getPickupDate(), "the New York date of the pickup");
   }
 
@@ -102,7 +103,8 @@ class DaylightSavingTimeTest {
   void appInstantsIgnoreNewYorkClocks() {
     RawTrip raw = TestTrips.appRaw().setPickup("2021-11-07T05:30:00Z").setDropoff("2021-11-07T06:10:00Z").build();
     Trip trip = RULES.check(raw, zone -> true).getTrip();
-    assertEquals(40 * 60 * 1_000_000L, trip.getDurationMicros());
+    assertEquals(Instant.parse("2021-11-07T05:30:00Z"), trip.getPickup());
+    assertEquals(trip.getPickup().plusSeconds(40 * 60), trip.getDropoff(), "forty minutes, whatever the wall clock");
     assertEquals("2021-11-07", trip.getPickupDate());
     // 03:30 UTC on the 8th is 22:30 EST on the 7th: the New York date.
     RawTrip late = TestTrips.appRaw().setPickup("2021-11-08T03:30:00Z").setDropoff("2021-11-08T03:50:00Z").build();

@@ -15,7 +15,6 @@ import dev.tripbeam.transforms.TripRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -131,7 +130,7 @@ public final class PlainJavaFloor {
         Zone z = zones.get(Integer.parseInt(k[1]));
         long[] s = e.getValue();
         GenericData.Record r = new GenericData.Record(AvroRecords.ZONE_DAILY);
-        r.put("pickup_date", (int) LocalDate.parse(k[0]).toEpochDay());
+        r.put("pickup_date", AvroRecords.epochDay(k[0]));
         r.put("pu_zone_id", z.getLocationId());
         r.put("borough", z.getBorough());
         r.put("zone", z.getZone());
@@ -169,7 +168,7 @@ public final class PlainJavaFloor {
         int bar = e.getKey().lastIndexOf('|');
         GenericData.Record r = new GenericData.Record(AvroRecords.USER_DAILY);
         r.put("user_id", e.getKey().substring(0, bar));
-        r.put("pickup_date", (int) LocalDate.parse(e.getKey().substring(bar + 1)).toEpochDay());
+        r.put("pickup_date", AvroRecords.epochDay(e.getKey().substring(bar + 1)));
         r.put("trips", (long) trips.size());
         r.put("distance_miles", miles / 1e6);
         r.put("total_cents", total);

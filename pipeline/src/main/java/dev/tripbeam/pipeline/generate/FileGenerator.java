@@ -1,12 +1,12 @@
 package dev.tripbeam.pipeline.generate;
 
+import dev.tripbeam.model.NewYorkTime;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.tripbeam.model.NewYorkTime;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
