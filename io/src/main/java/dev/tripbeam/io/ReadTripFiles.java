@@ -1,14 +1,17 @@
 package dev.tripbeam.io;
 
-import dev.tripbeam.model.RawTrip;
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.transforms.TripCoders;
+import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -19,45 +22,41 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Reads raw trip files.
+ * Reads raw trip files and checks every row against the trip rules, in one step.
  *
  * <p>Input: file paths, literal (already listed: a '[' or '?' in an S3 key is part of the name, never a pattern), on
- * any Beam file system; compression by extension. Outputs: {@link #RAW} one {@link RawTrip} per data row, and
- * {@link #UNREADABLE} the file records: one {@code unreadable_file} per file that cannot be opened (also one deleted
- * since it was listed), is not of its format or lacks required columns, and one {@code truncated_file} per file that
- * failed part way (its rows read before the failure stay in {@link #RAW}); raw and detail name the path and the
- * cause. Option: the {@link InputFormat}. Metrics: counters {@code rows}, {@code unreadable_files} and
- * {@code truncated_files} in namespace {@value #STEP}.
+ * any Beam file system; compression by extension. Output, one collection of {@link CheckedTrip}s: per data row a
+ * valid trip or its rejection (by {@link ValidateTrips.Checker}; a Parquet row is rendered to text only when rejected),
+ * per file the count {@value CheckedTrip#READ_ROWS} of rows read, and per file that cannot be opened (also one deleted
+ * since it was listed), is not of its format or lacks required columns an {@code unreadable_file} record, per file
+ * that failed part way a {@code truncated_file} record (its rows read before the failure stay), each with a count
+ * {@code file_error:<reason>:<url-encoded path>}; raw and detail name the path and the cause. Reading and checking
+ * share one step so that raw rows never cross a serialized edge. Options: the {@link InputFormat} and the checker.
+ * Metrics: counters {@code rows}, {@code unreadable_files} and {@code truncated_files} in namespace {@value #STEP}.
  */
-public final class ReadTripFiles extends PTransform<PCollection<String>, PCollectionTuple> {
+public final class ReadTripFiles extends PTransform<PCollection<String>, PCollection<CheckedTrip>> {
   public static final String STEP = "ReadTripFiles";
-  public static final TupleTag<RawTrip> RAW = new TupleTag<RawTrip>() {};
-  public static final TupleTag<RejectedRecord> UNREADABLE = new TupleTag<RejectedRecord>() {};
 
   private final InputFormat format;
+  private final ValidateTrips.Checker checker;
 
-  private ReadTripFiles(InputFormat format) {
+  private ReadTripFiles(InputFormat format, ValidateTrips.Checker checker) {
     this.format = format;
+    this.checker = checker;
   }
 
-  public static ReadTripFiles of(InputFormat format) {
-    return new ReadTripFiles(format);
+  public static ReadTripFiles of(InputFormat format, ValidateTrips.Checker checker) {
+    return new ReadTripFiles(format, checker);
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<String> paths) {
-    PCollectionTuple out =
-        paths
-            .apply("SpreadTripFiles", Reshuffle.viaRandomKey())
-            .apply(
-                "ParseTripRows", ParDo.of(new ReadFn(format)).withOutputTags(RAW, TupleTagList.of(UNREADABLE)));
-    out.get(RAW).setCoder(TripCoders.rawTrip());
-    return out;
+  public PCollection<CheckedTrip> expand(PCollection<String> paths) {
+    return paths
+        .apply("SpreadTripFiles", Reshuffle.viaRandomKey())
+        .apply("ParseAndCheckTripRows", ParDo.of(new ReadFn(format, checker)))
+        .setCoder(TripCoders.checkedTrip());
   }
 
   /** Opens one literal path through Beam's file systems: decompressed by extension, or seekable for Parquet. */
@@ -81,34 +80,45 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
     };
   }
 
-  private static final class ReadFn extends DoFn<String, RawTrip> {
+  private static final class ReadFn extends DoFn<String, CheckedTrip> {
     private final InputFormat format;
+    private final ValidateTrips.Checker checker;
     private final Counter rows = Metrics.counter(STEP, "rows");
     private final Counter unreadable = Metrics.counter(STEP, "unreadable_files");
     private final Counter truncated = Metrics.counter(STEP, "truncated_files");
+    private final Counter valid = ValidateTrips.Checker.validCounter();
 
-    ReadFn(InputFormat format) {
+    ReadFn(InputFormat format, ValidateTrips.Checker checker) {
       this.format = format;
+      this.checker = checker;
     }
 
     @ProcessElement
-    public void process(@Element String path, MultiOutputReceiver out) {
+    public void process(@Element String path, OutputReceiver<CheckedTrip> out) {
+      long read;
       try {
-        long n = TripFileReader.read(path, format, opener(path), raw -> out.get(RAW).output(raw));
-        rows.inc(n);
+        read =
+            TripFileReader.readRows(
+                path, format, opener(path), (raw, rawText) -> out.output(checker.check(raw, rawText, valid)));
       } catch (UnreadableFileException e) {
         String detail = path + ": " + e.getMessage();
         RejectReason reason;
-        if (e.rowsRead() > 0) {
-          rows.inc(e.rowsRead());
+        read = e.rowsRead();
+        if (read > 0) {
           truncated.inc();
           reason = RejectReason.TRUNCATED_FILE;
         } else {
           unreadable.inc();
           reason = RejectReason.UNREADABLE_FILE;
         }
-        out.get(UNREADABLE).output(RejectedRecord.of(reason, STEP, path, 0, detail, detail));
+        out.output(CheckedTrip.rejected(RejectedRecord.of(reason, STEP, path, 0, detail, detail)));
+        out.output(
+            CheckedTrip.count(
+                CheckedTrip.FILE_ERROR_PREFIX + reason.code() + ":" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+                1));
       }
+      rows.inc(read);
+      out.output(CheckedTrip.count(CheckedTrip.READ_ROWS, read));
     }
   }
 }

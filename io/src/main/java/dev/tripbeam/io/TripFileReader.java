@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +61,19 @@ public final class TripFileReader {
     };
   }
 
+  /** Receives the rows of a file; {@code rawText} renders the untouched input when it is needed. */
+  @FunctionalInterface
+  public interface RowSink {
+    /**
+     * One data row. For CSV and JSON lines {@code row.getRaw()} is the line; for Parquet it is empty and
+     * {@code rawText} renders the row (a JSON text), valid only during this call.
+     */
+    void accept(RawTrip row, Supplier<String> rawText);
+  }
+
   /**
-   * Emits every data row of the file. Rows already emitted stay emitted when the file fails part way.
+   * Emits every data row of the file with its raw input. Rows already emitted stay emitted when the file fails part
+   * way.
    *
    * @return the number of rows emitted
    * @throws UnreadableFileException when the file cannot be opened, is not of its format, lacks required columns,
@@ -69,11 +81,27 @@ public final class TripFileReader {
    */
   public static long read(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
       throws UnreadableFileException {
+    return readRows(
+        path,
+        format,
+        opener,
+        (row, rawText) -> out.accept(row.getRaw().isEmpty() ? row.toBuilder().setRaw(rawText.get()).build() : row));
+  }
+
+  /**
+   * Emits every data row of the file, rendering a Parquet row's raw input only when the sink asks for it. Rows
+   * already emitted stay emitted when the file fails part way.
+   *
+   * @return the number of rows emitted
+   * @throws UnreadableFileException as {@link #read}
+   */
+  public static long readRows(String path, InputFormat format, Opener opener, RowSink out)
+      throws UnreadableFileException {
     long[] rows = {0};
-    Consumer<RawTrip> counting =
-        raw -> {
+    RowSink counting =
+        (raw, rawText) -> {
           rows[0]++;
-          out.accept(raw);
+          out.accept(raw, rawText);
         };
     try {
       switch (format.forFile(path)) {
@@ -101,7 +129,7 @@ public final class TripFileReader {
     return plain ? m : e.getClass().getSimpleName() + ": " + m;
   }
 
-  private static void readCsv(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
+  private static void readCsv(String path, InputFormat format, Opener opener, RowSink out)
       throws IOException, UnreadableFileException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
@@ -135,12 +163,13 @@ public final class TripFileReader {
             }
           }
         }
-        out.accept(b.build());
+        RawTrip raw = b.build();
+        out.accept(raw, raw::getRaw);
       }
     }
   }
 
-  private static void readParquet(String path, InputFormat format, Opener opener, Consumer<RawTrip> out)
+  private static void readParquet(String path, InputFormat format, Opener opener, RowSink out)
       throws IOException, UnreadableFileException {
     try (SeekableByteChannel channel = opener.openSeekable();
         ParquetReader<GenericRecord> reader =
@@ -167,14 +196,15 @@ public final class TripFileReader {
                 .setSourceFile(path)
                 .setRowNumber(row)
                 .setSource(source)
-                .setRaw(record.toString());
+                .setRaw("");
         for (TripColumns column : columns) {
           int position = positions[column.ordinal()];
           if (position >= 0) {
             column.set(b, render(record.get(position), schema.getFields().get(position).schema()));
           }
         }
-        out.accept(b.build());
+        GenericRecord current = record;
+        out.accept(b.build(), current::toString);
         record = reader.read();
       }
     }
@@ -188,7 +218,7 @@ public final class TripFileReader {
   }
 
   /** JSON lines in the app format: one object per line; a line that is not a JSON object is kept as unparseable. */
-  private static void readJsonLines(String path, Opener opener, Consumer<RawTrip> out) throws IOException {
+  private static void readJsonLines(String path, Opener opener, RowSink out) throws IOException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
       TripColumns[] columns = TripColumns.values();
@@ -218,7 +248,8 @@ public final class TripFileReader {
             }
           }
         }
-        out.accept(b.build());
+        RawTrip raw = b.build();
+        out.accept(raw, raw::getRaw);
       }
     }
   }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RejectedRecord;
+import dev.tripbeam.transforms.TripRules;
+import dev.tripbeam.transforms.ValidateTrips;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,14 +20,12 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ReadTripFiles in a pipeline over real slices and broken files: both outputs asserted. */
+/** ReadTripFiles in a pipeline over real slices and broken files: rows, rejections, file records and counts. */
 @ExtendWith(TestPipelineExtension.class)
 class ReadTripFilesTest {
   @TempDir Path tmp;
@@ -56,46 +57,61 @@ class ReadTripFilesTest {
     expectedRaw.addAll(RealData.yellowHead(4).subList(1, 5));
     expectedRaw.addAll(RealData.yellowHead(2).subList(1, 3));
 
-    PCollectionTuple out = p.apply(Create.of(paths)).apply(ReadTripFiles.of(InputFormat.AUTO));
+    ValidateTrips.Checker checker = ValidateTrips.Checker.of(TripRules.defaults(), ZoneTable.load(null));
 
-    PAssert.that(
-            out.get(ReadTripFiles.RAW)
-                .apply("RawLines", MapElements.into(TypeDescriptors.strings()).via(r -> r.getRaw())))
+    PCollection<CheckedTrip> out = p.apply(Create.of(paths)).apply(ReadTripFiles.of(InputFormat.AUTO, checker));
+
+    PAssert.that(out)
         .satisfies(
-            lines -> {
-              List<String> fromWholeFiles = new ArrayList<>();
+            records -> {
+              long rows = 0;
+              long readCounted = 0;
               long fromCut = 0;
-              for (String line : lines) {
-                if (expectedRaw.contains(line)) {
-                  fromWholeFiles.add(line);
-                } else {
-                  assertTrue(cutRows.contains(line), "a row of the cut file: " + line);
-                  fromCut++;
+              List<String> fileRecords = new ArrayList<>();
+              List<String> fileErrorCounts = new ArrayList<>();
+              for (CheckedTrip c : records) {
+                switch (c.getKind()) {
+                  case TRIP -> rows++;
+                  case COUNT -> {
+                    if (c.getLabel().equals(CheckedTrip.READ_ROWS)) {
+                      readCounted += c.getCount();
+                    } else {
+                      assertTrue(c.getLabel().startsWith(CheckedTrip.FILE_ERROR_PREFIX), c.getLabel());
+                      assertEquals(1, c.getCount());
+                      fileErrorCounts.add(c.getLabel().substring(c.getLabel().lastIndexOf("%2F") + 3));
+                    }
+                  }
+                  case REJECTED -> {
+                    RejectedRecord r = c.getRejected();
+                    String name = Path.of(r.getSourceFile()).getFileName().toString();
+                    if (r.getStep().equals(ValidateTrips.STEP)) {
+                      rows++;
+                      boolean fromWholeFile = expectedRaw.contains(r.getRaw());
+                      assertTrue(fromWholeFile || cutRows.contains(r.getRaw()), "a rejected row keeps its line: " + r.getRaw());
+                      continue;
+                    }
+                    assertEquals(name.equals("cut.csv.gz") ? "truncated_file" : "unreadable_file", r.getReason(), name);
+                    assertEquals(ReadTripFiles.STEP, r.getStep());
+                    assertTrue(r.getRaw().startsWith(r.getSourceFile() + ": "), r.getRaw());
+                    assertTrue(r.getDetail().startsWith(r.getSourceFile() + ": "), r.getDetail());
+                    assertFalse(r.getDetail().contains("@"), "no Java object in " + r.getDetail());
+                    if (name.equals("cut.csv.gz")) {
+                      assertTrue(r.getDetail().matches(".*\\(after \\d+ rows\\)$"), r.getDetail());
+                      fromCut = Long.parseLong(r.getDetail().replaceAll(".*\\(after (\\d+) rows\\)$", "$1"));
+                    }
+                    fileRecords.add(name);
+                  }
                 }
               }
-              assertEquals(expectedRaw.size(), fromWholeFiles.size(), fromWholeFiles::toString);
-              assertTrue(fromCut > 100 && fromCut < 3000, "rows before the cut are kept: " + fromCut);
-              return null;
-            });
-    PAssert.that(out.get(ReadTripFiles.UNREADABLE))
-        .satisfies(
-            rejected -> {
-              List<String> files = new ArrayList<>();
-              for (RejectedRecord r : rejected) {
-                String name = Path.of(r.getSourceFile()).getFileName().toString();
-                assertEquals(name.equals("cut.csv.gz") ? "truncated_file" : "unreadable_file", r.getReason(), name);
-                assertEquals(ReadTripFiles.STEP, r.getStep());
-                assertTrue(r.getRaw().startsWith(r.getSourceFile() + ": "), r.getRaw());
-                assertTrue(r.getDetail().startsWith(r.getSourceFile() + ": "), r.getDetail());
-                assertFalse(r.getDetail().contains("@"), "no Java object in " + r.getDetail());
-                if (name.equals("cut.csv.gz")) {
-                  assertTrue(r.getDetail().matches(".*\\(after \\d+ rows\\)$"), r.getDetail());
-                }
-                files.add(name);
-              }
-              files.sort(null);
+              fileRecords.sort(null);
+              fileErrorCounts.sort(null);
               assertEquals(
-                  List.of("cut.csv.gz", "deleted_after_listing.csv", "empty.csv", "not_parquet.parquet"), files);
+                  List.of("cut.csv.gz", "deleted_after_listing.csv", "empty.csv", "not_parquet.parquet"), fileRecords);
+              assertEquals(fileRecords, fileErrorCounts, "one file_error count per file record");
+              assertTrue(fromCut > 100 && fromCut < 3000, "rows before the cut are kept: " + fromCut);
+              // Every row read became a trip or a rejection, and the files' own counts say how many were read.
+              assertEquals(expectedRaw.size() + fromCut, rows);
+              assertEquals(rows, readCounted);
               return null;
             });
     p.run();

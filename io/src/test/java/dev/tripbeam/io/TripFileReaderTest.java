@@ -63,6 +63,30 @@ class TripFileReaderTest {
   }
 
   @Test
+  void parquetRowsRenderTheirRawTextOnlyWhenAsked() throws Exception {
+    Path file = RealData.GREEN_PARQUET;
+    List<String> rendered = new ArrayList<>();
+    long[] rows = {0};
+    long n =
+        TripFileReader.readRows(
+            file.toString(),
+            InputFormat.AUTO,
+            TripFileReader.localOpener(file),
+            (row, rawText) -> {
+              assertEquals("", row.getRaw(), "no text rendered for a Parquet row up front");
+              if (rows[0]++ % 10_000 == 0) {
+                rendered.add(rawText.get());
+              }
+            });
+    assertEquals(64_215, n);
+    assertEquals(7, rendered.size());
+    List<RawTrip> eager = read(file);
+    for (int i = 0; i < rendered.size(); i++) {
+      assertEquals(eager.get(i * 10_000).getRaw(), rendered.get(i), "the same text as the eager read");
+    }
+  }
+
+  @Test
   void gzippedSnakeCaseSampleIsYellow() throws Exception {
     List<RawTrip> rows = read(RealData.GE_2019_01);
     assertEquals(10_000, rows.size());

@@ -3,6 +3,7 @@ package dev.tripbeam.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tripbeam.model.CheckedTrip;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -22,12 +23,12 @@ import java.util.TreeMap;
  */
 public final class RunReport {
   /** Count labels written by the pipeline graph. */
-  static final String READ_ROWS = "read_rows";
-  static final String COPIES_REMOVED = "duplicates.copies_removed";
+  static final String READ_ROWS = CheckedTrip.READ_ROWS;
+  static final String COPIES_REMOVED = CheckedTrip.COPIES_REMOVED;
   static final String SEEN_BEFORE = "duplicates.seen_before";
   static final String REJECTED_PREFIX = "rejected.";
   /** {@code file_error:<reason>:<URL-encoded path>}: a file-level record, for the manifest. */
-  static final String FILE_ERROR_PREFIX = "file_error:";
+  static final String FILE_ERROR_PREFIX = CheckedTrip.FILE_ERROR_PREFIX;
   static final String ROWS_PREFIX = "rows.";
   static final String PROCESSED_BEFORE = "processed_before";
 

@@ -8,9 +8,9 @@ import dev.tripbeam.io.ReadTripFiles;
 import dev.tripbeam.io.WriteParquet;
 import dev.tripbeam.io.WriteRunCounts;
 import dev.tripbeam.io.ZoneTable;
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.FareAnomaly;
-import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
@@ -23,12 +23,13 @@ import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.DetectFareAnomalies;
 import dev.tripbeam.transforms.DropSeenTrips;
 import dev.tripbeam.transforms.EnrichTrips;
+import dev.tripbeam.transforms.SelectRejectedAndCounts;
+import dev.tripbeam.transforms.SelectTrips;
 import dev.tripbeam.transforms.SumCounts;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.time.Instant;
@@ -43,21 +44,16 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -74,9 +70,9 @@ public final class TripPipeline {
 
   /** The collections of a built graph, for tests that assert on the real graph. */
   public static final class Graph {
-    public final PCollection<RawTrip> raw;
-    public final PCollection<Trip> valid;
-    public final PCollection<Trip> unique;
+    public final PCollection<CheckedTrip> checked;
+    /** The trips this run adds to the processed zone. */
+    public final PCollection<Trip> newTrips;
     public final PCollection<EnrichedTrip> enriched;
     public final PCollection<ZoneDaily> zoneDaily;
     public final PCollection<UserDaily> userDaily;
@@ -84,17 +80,15 @@ public final class TripPipeline {
     public final PCollection<RejectedRecord> rejected;
 
     Graph(
-        PCollection<RawTrip> raw,
-        PCollection<Trip> valid,
-        PCollection<Trip> unique,
+        PCollection<CheckedTrip> checked,
+        PCollection<Trip> newTrips,
         PCollection<EnrichedTrip> enriched,
         PCollection<ZoneDaily> zoneDaily,
         PCollection<UserDaily> userDaily,
         PCollection<FareAnomaly> anomalies,
         PCollection<RejectedRecord> rejected) {
-      this.raw = raw;
-      this.valid = valid;
-      this.unique = unique;
+      this.checked = checked;
+      this.newTrips = newTrips;
       this.enriched = enriched;
       this.zoneDaily = zoneDaily;
       this.userDaily = userDaily;
@@ -110,8 +104,8 @@ public final class TripPipeline {
   public interface Steps {
     Steps DEFAULT = DeduplicateTrips::of;
 
-    /** Deduplication: unique trips under {@link DeduplicateTrips#UNIQUE}, copies removed under COPIES_REMOVED. */
-    PTransform<PCollection<Trip>, PCollectionTuple> deduplicate();
+    /** Deduplication of the checked trips, as {@link DeduplicateTrips}. */
+    PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> deduplicate();
   }
 
   /** What a finished run returns; report, result and path are null when an incremental run found nothing new. */
@@ -318,39 +312,27 @@ public final class TripPipeline {
       Steps steps) {
     OutputLayout layout = new OutputLayout(options.getOutput());
     OutputLayout staged = layout.staged(options.getRunId());
-    List<KV<Integer, Zone>> zoneEntries = new ArrayList<>();
-    zones.forEach(z -> zoneEntries.add(KV.of(z.getLocationId(), z)));
-    PCollectionView<Map<Integer, Zone>> zoneTable;
-    try {
-      zoneTable =
-          pipeline
-              .apply(
-                  "CreateZoneTable",
-                  Create.of(zoneEntries)
-                      .withCoder(
-                          KvCoder.of(
-                              VarIntCoder.of(), pipeline.getSchemaRegistry().getSchemaCoder(Zone.class))))
-              .apply("ViewZoneTable", View.asMap());
-    } catch (NoSuchSchemaException e) {
-      throw new IllegalStateException(e);
-    }
-
-    PCollectionTuple read =
+    PCollection<CheckedTrip> checked =
         pipeline
             .apply("ListInputFiles", Create.of(inputFiles).withCoder(StringUtf8Coder.of()))
-            .apply("ReadTripFiles", ReadTripFiles.of(InputFormat.parse(options.getInputFormat())));
-    PCollection<RawTrip> raw = read.get(ReadTripFiles.RAW);
-    PCollectionTuple checked = raw.apply("ValidateTrips", ValidateTrips.of(TripRules.defaults(), zoneTable));
-    PCollection<Trip> valid = checked.get(ValidateTrips.VALID);
-    PCollection<RejectedRecord> rejected =
-        PCollectionList.of(read.get(ReadTripFiles.UNREADABLE))
-            .and(checked.get(ValidateTrips.REJECTED))
-            .apply("CollectRejectedTrips", Flatten.pCollections());
-    PCollectionTuple deduplicated = valid.apply("DeduplicateTrips", steps.deduplicate());
-    PCollection<Trip> unique = deduplicated.get(DeduplicateTrips.UNIQUE);
-    PCollection<Trip> allTrips = unique;
+            .apply(
+                "ReadTripFiles",
+                ReadTripFiles.of(
+                    InputFormat.parse(options.getInputFormat()), ValidateTrips.Checker.of(TripRules.defaults(), zones)));
+    PCollection<CheckedTrip> deduplicated = checked.apply("DeduplicateTrips", steps.deduplicate());
+    String processedRows = RunReport.ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS;
+    PCollectionTuple side =
+        deduplicated.apply(
+            "SelectRejectedAndCounts",
+            readHistory ? SelectRejectedAndCounts.of() : SelectRejectedAndCounts.countingTripsAs(processedRows));
+    PCollection<RejectedRecord> rejected = side.get(SelectRejectedAndCounts.REJECTED);
+    PCollection<Trip> newTrips;
+    PCollection<Trip> tripsForZoneDays;
+    PCollection<Trip> tripsForUserDays;
+    PCollection<Trip> tripsForAnomalies;
     PCollection<Trip> history = null;
     PCollection<Long> seenBefore = null;
+    PCollection<KV<String, Long>> processedCount = null;
     if (readHistory) {
       history =
           pipeline
@@ -358,17 +340,31 @@ public final class TripPipeline {
                   "ListProcessedFiles",
                   Create.of(layout.processedTrips() + "/**/*.parquet").withCoder(StringUtf8Coder.of()))
               .apply("ReadProcessedTrips", ReadProcessedTrips.of());
-      PCollectionTuple unseen = unique.apply("DropSeenTrips", DropSeenTrips.seenIn(history));
-      unique = unseen.get(DropSeenTrips.NEW_TRIPS);
+      PCollectionTuple unseen =
+          deduplicated.apply("SelectUniqueTrips", SelectTrips.of()).apply("DropSeenTrips", DropSeenTrips.seenIn(history));
+      newTrips = unseen.get(DropSeenTrips.NEW_TRIPS);
       seenBefore = unseen.get(DropSeenTrips.SEEN_BEFORE);
-      allTrips = PCollectionList.of(history).and(unique).apply("CollectAllTrips", Flatten.pCollections());
+      processedCount = newTrips.apply("CountProcessedTripRows", CountRecords.as(processedRows));
+      PCollection<Trip> allTrips =
+          PCollectionList.of(history).and(newTrips).apply("CollectAllTrips", Flatten.pCollections());
+      tripsForZoneDays = allTrips;
+      tripsForUserDays = allTrips;
+      tripsForAnomalies = allTrips;
+    } else {
+      // Each consumer selects the trips itself, so that the selection chains to it and every unique trip is
+      // serialized once per consumer of the deduplicated stream, not once more per collection in between.
+      newTrips = deduplicated.apply("SelectTripsToWrite", SelectTrips.of());
+      tripsForZoneDays = deduplicated.apply("SelectTripsForZoneDays", SelectTrips.of());
+      tripsForUserDays = deduplicated.apply("SelectTripsForUserDays", SelectTrips.of());
+      tripsForAnomalies = deduplicated.apply("SelectTripsForAnomalies", SelectTrips.of());
     }
-    PCollection<EnrichedTrip> enriched = unique.apply("EnrichTrips", EnrichTrips.of(zoneTable));
-    PCollection<EnrichedTrip> enrichedAll =
-        readHistory ? allTrips.apply("EnrichAllTrips", EnrichTrips.of(zoneTable)) : enriched;
-    PCollection<ZoneDaily> zoneDaily = enrichedAll.apply("AggregateZoneDaily", AggregateZoneDaily.of());
-    PCollection<UserDaily> userDaily = allTrips.apply("AggregateUserDaily", AggregateUserDaily.of());
-    PCollection<FareAnomaly> anomalies = allTrips.apply("DetectFareAnomalies", DetectFareAnomalies.of());
+    PCollection<EnrichedTrip> enriched = newTrips.apply("EnrichTrips", EnrichTrips.of(zones));
+    PCollection<ZoneDaily> zoneDaily =
+        tripsForZoneDays
+            .apply("EnrichTripsForZoneDays", EnrichTrips.of(zones))
+            .apply("AggregateZoneDaily", AggregateZoneDaily.of());
+    PCollection<UserDaily> userDaily = tripsForUserDays.apply("AggregateUserDaily", AggregateUserDaily.of());
+    PCollection<FareAnomaly> anomalies = tripsForAnomalies.apply("DetectFareAnomalies", DetectFareAnomalies.of());
 
     String staging = layout.staging(options.getRunId());
     enriched.apply(
@@ -389,18 +385,10 @@ public final class TripPipeline {
         WriteParquet.to(staged.rejected(), staging + "/tmp/rejected", AvroRecords.rejected()));
 
     PCollectionList<KV<String, Long>> counts =
-        PCollectionList.of(raw.apply("CountReadRows", CountRecords.as(RunReport.READ_ROWS)))
-            .and(
-                deduplicated
-                    .get(DeduplicateTrips.COPIES_REMOVED)
-                    .apply("SumCopiesRemoved", SumCounts.as(RunReport.COPIES_REMOVED)))
+        PCollectionList.of(side.get(SelectRejectedAndCounts.COUNTS))
             .and(
                 rejected.apply(
                     "CountRejectedByReason", CountRecords.by(r -> RunReport.REJECTED_PREFIX + r.getReason())))
-            .and(
-                enriched.apply(
-                    "CountProcessedTripRows",
-                    CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS)))
             .and(
                 zoneDaily.apply(
                     "CountZoneDailyRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.ZONE_DAILY)))
@@ -413,23 +401,15 @@ public final class TripPipeline {
             .and(
                 rejected.apply(
                     "CountRejectedRows", CountRecords.as(RunReport.ROWS_PREFIX + OutputLayout.REJECTED)));
-    counts =
-        counts.and(
-            read.get(ReadTripFiles.UNREADABLE)
-                .apply(
-                    "CountFileErrors",
-                    CountRecords.by(
-                        r ->
-                            RunReport.FILE_ERROR_PREFIX + r.getReason() + ":"
-                                + URLEncoder.encode(r.getSourceFile(), StandardCharsets.UTF_8))));
     if (history != null) {
       counts =
           counts
+              .and(processedCount)
               .and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)))
               .and(seenBefore.apply("SumSeenBefore", SumCounts.as(RunReport.SEEN_BEFORE)));
     }
     counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
-    return new Graph(raw, valid, unique, enriched, zoneDaily, userDaily, anomalies, rejected);
+    return new Graph(checked, newTrips, enriched, zoneDaily, userDaily, anomalies, rejected);
   }
 
   /** The raw files of {@code --input}, and how many hidden or marker files its listings skipped. */

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.pipeline.TripCommand;
 import dev.tripbeam.pipeline.TripPipeline;
 import dev.tripbeam.transforms.DeduplicateTrips;
@@ -23,7 +23,6 @@ import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,15 +68,14 @@ class ReconciliationTest {
   /** Deduplication that also drops the trip {@code lost}, as a buggy step would. */
   private static TripPipeline.Steps losing(String lost) {
     return () ->
-        new PTransform<PCollection<Trip>, PCollectionTuple>() {
+        new PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>>() {
           @Override
-          public PCollectionTuple expand(PCollection<Trip> trips) {
-            PCollectionTuple real = trips.apply("RealDeduplication", DeduplicateTrips.of());
-            PCollection<Trip> lossy =
-                real.get(DeduplicateTrips.UNIQUE)
-                    .apply("LoseOneTrip", Filter.by((Trip t) -> !t.getTripId().equals(lost)));
-            return PCollectionTuple.of(DeduplicateTrips.UNIQUE, lossy)
-                .and(DeduplicateTrips.COPIES_REMOVED, real.get(DeduplicateTrips.COPIES_REMOVED));
+          public PCollection<CheckedTrip> expand(PCollection<CheckedTrip> records) {
+            return records
+                .apply("RealDeduplication", DeduplicateTrips.of())
+                .apply(
+                    "LoseOneTrip",
+                    Filter.by((CheckedTrip c) -> !(c.isTrip() && c.trip().getTripId().equals(lost))));
           }
         };
   }

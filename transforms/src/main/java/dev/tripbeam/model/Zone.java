@@ -1,13 +1,16 @@
 package dev.tripbeam.model;
 
 import com.google.auto.value.AutoValue;
+import java.io.Serializable;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 
 /** One row of the NYC taxi zone table ({@code taxi_zone_lookup.csv}). */
 @AutoValue
 @DefaultSchema(AutoValueSchema.class)
-public abstract class Zone {
+public abstract class Zone implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   public abstract int getLocationId();
 
   public abstract String getBorough();

@@ -1,41 +1,37 @@
 package dev.tripbeam.transforms;
 
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.Trip;
 import java.util.Comparator;
-import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Keeps one trip per trip id, and counts as data the copies it removes.
  *
- * <p>Input: valid {@link Trip}s (copies of one trip share its id). Outputs: {@link #UNIQUE} one trip per id (when
- * copies differ outside the key, the one first in {@link #CANONICAL_ORDER} is kept, so every runner keeps the same
- * one) and {@link #COPIES_REMOVED}, for each id that had copies, how many were removed: the run report sums them into
- * its duplicates, a count made where the copies disappear rather than derived from the other counts. Metrics:
- * counters {@code unique} and {@code duplicates} in namespace {@value #STEP}.
+ * <p>Input and output: one stream of {@link CheckedTrip}s. Trips (copies of one trip share its id) come out one per
+ * id: when copies differ outside the key, the one first in {@link #CANONICAL_ORDER} is kept, so every runner keeps the
+ * same one; for each id that had copies a count {@value CheckedTrip#COPIES_REMOVED} of the copies removed follows it,
+ * a count made where the copies disappear rather than derived from the other counts. Rejected records pass unchanged
+ * and counts come out summed per label, so the one shuffle deduplication needs also carries them (a second output
+ * would copy every trip once more on Flink). Metrics: counters {@code unique} and {@code duplicates} in namespace
+ * {@value #STEP}.
  */
-public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PCollectionTuple> {
+public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> {
   public static final String STEP = "DeduplicateTrips";
-  public static final TupleTag<Trip> UNIQUE = new TupleTag<Trip>() {};
-  public static final TupleTag<Long> COPIES_REMOVED = new TupleTag<Long>() {};
 
   /** A total order on the fields outside the deduplication key. */
   public static final Comparator<Trip> CANONICAL_ORDER =
@@ -61,80 +57,116 @@ public final class DeduplicateTrips extends PTransform<PCollection<Trip>, PColle
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Trip> trips) {
-    PCollectionTuple out =
-        trips
-            .apply("KeyByTripId", WithKeys.of(Trip::getTripId).withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), trips.getCoder()))
-            .apply("PickOnePerTripId", Combine.perKey(new PickCanonical()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(trips.getCoder(), VarLongCoder.of())))
-            .apply("EmitUniqueTrips", ParDo.of(new EmitFn()).withOutputTags(UNIQUE, TupleTagList.of(COPIES_REMOVED)));
-    out.get(UNIQUE).setCoder(trips.getCoder());
-    out.get(COPIES_REMOVED).setCoder(VarLongCoder.of());
-    return out;
+  public PCollection<CheckedTrip> expand(PCollection<CheckedTrip> records) {
+    Coder<CheckedTrip> coder = TripCoders.checkedTrip();
+    return records
+        .apply("KeyByTripId", ParDo.of(new KeyFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+        .apply("PickOnePerTripId", Combine.perKey(new PickCanonical()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+        .apply("EmitUniqueTrips", ParDo.of(new EmitFn()))
+        .setCoder(coder);
   }
 
-  /** Accumulates the canonical copy of a trip and how many copies were seen. */
-  static final class PickCanonical extends Combine.CombineFn<Trip, KV<Trip, Long>, KV<Trip, Long>> {
+  /**
+   * Keys a trip by its id, a count by its label, and a rejected record by a key of its own (nothing is merged with
+   * it). The first character keeps the three key spaces apart.
+   */
+  private static final class KeyFn extends DoFn<CheckedTrip, KV<String, CheckedTrip>> {
+    private transient long instance;
+    private transient long sequence;
+
+    @Setup
+    public void setup() {
+      instance = ThreadLocalRandom.current().nextLong();
+    }
+
+    @ProcessElement
+    public void process(@Element CheckedTrip record, OutputReceiver<KV<String, CheckedTrip>> out) {
+      String key =
+          switch (record.getKind()) {
+            case TRIP -> "t" + record.trip().getTripId();
+            case COUNT -> "c" + record.getLabel();
+            case REJECTED -> "r" + Long.toHexString(instance) + ':' + (sequence++);
+          };
+      out.output(KV.of(key, record));
+    }
+  }
+
+  /** Keeps the canonical copy of a trip with the number of copies seen, and sums counts. */
+  static final class PickCanonical extends Combine.CombineFn<CheckedTrip, CheckedTrip, CheckedTrip> {
     @Override
-    public KV<Trip, Long> createAccumulator() {
-      return KV.of(null, 0L);
+    public @Nullable CheckedTrip createAccumulator() {
+      return null;
     }
 
     @Override
-    public KV<Trip, Long> addInput(KV<Trip, Long> acc, Trip trip) {
-      return KV.of(better(acc.getKey(), trip), acc.getValue() + 1);
+    public CheckedTrip addInput(@Nullable CheckedTrip acc, CheckedTrip input) {
+      return merge(acc, input);
     }
 
     @Override
-    public KV<Trip, Long> mergeAccumulators(Iterable<KV<Trip, Long>> accumulators) {
-      Trip best = null;
-      long copies = 0;
-      for (KV<Trip, Long> acc : accumulators) {
-        if (acc.getKey() != null) {
-          best = better(best, acc.getKey());
+    public @Nullable CheckedTrip mergeAccumulators(Iterable<CheckedTrip> accumulators) {
+      CheckedTrip merged = null;
+      for (CheckedTrip acc : accumulators) {
+        if (acc != null) {
+          merged = merge(merged, acc);
         }
-        copies += acc.getValue();
       }
-      return KV.of(best, copies);
+      return merged;
     }
 
     @Override
-    public KV<Trip, Long> extractOutput(KV<Trip, Long> acc) {
+    public CheckedTrip extractOutput(CheckedTrip acc) {
       return acc;
     }
 
-    private static Trip better(@Nullable Trip current, Trip candidate) {
-      return current == null || CANONICAL_ORDER.compare(candidate, current) < 0 ? candidate : current;
+    private static CheckedTrip merge(@Nullable CheckedTrip a, CheckedTrip b) {
+      if (a == null) {
+        return b;
+      }
+      if (a.getKind() != b.getKind() || a.getKind() == CheckedTrip.Kind.REJECTED) {
+        throw new IllegalStateException("cannot merge " + a.getKind() + " with " + b.getKind() + " under one key");
+      }
+      long count = a.getCount() + b.getCount();
+      if (a.getKind() == CheckedTrip.Kind.COUNT) {
+        return CheckedTrip.count(a.getLabel(), count);
+      }
+      Trip best = CANONICAL_ORDER.compare(b.trip(), a.trip()) < 0 ? b.trip() : a.trip();
+      return CheckedTrip.trip(best, count);
     }
 
     @Override
-    public Coder<KV<Trip, Long>> getAccumulatorCoder(CoderRegistry registry, Coder<Trip> inputCoder)
-        throws CannotProvideCoderException {
-      return KvCoder.of(org.apache.beam.sdk.coders.NullableCoder.of(inputCoder), VarLongCoder.of());
+    public Coder<CheckedTrip> getAccumulatorCoder(CoderRegistry registry, Coder<CheckedTrip> inputCoder) {
+      return NullableCoder.of(TripCoders.checkedTrip());
     }
 
     @Override
-    public Coder<KV<Trip, Long>> getDefaultOutputCoder(CoderRegistry registry, Coder<Trip> inputCoder)
-        throws CannotProvideCoderException {
-      return KvCoder.of(inputCoder, VarLongCoder.of());
+    public Coder<CheckedTrip> getDefaultOutputCoder(CoderRegistry registry, Coder<CheckedTrip> inputCoder) {
+      return TripCoders.checkedTrip();
     }
   }
 
-  private static final class EmitFn extends DoFn<KV<String, KV<Trip, Long>>, Trip> {
+  private static final class EmitFn extends DoFn<KV<String, CheckedTrip>, CheckedTrip> {
     private final Counter unique = Metrics.counter(STEP, "unique");
     private final Counter duplicates = Metrics.counter(STEP, "duplicates");
 
     @ProcessElement
-    public void process(@Element KV<String, KV<Trip, Long>> element, MultiOutputReceiver out) {
-      KV<Trip, Long> chosen = element.getValue();
-      long removed = chosen.getValue() - 1;
-      unique.inc();
-      out.get(UNIQUE).output(chosen.getKey());
-      if (removed > 0) {
-        duplicates.inc(removed);
-        out.get(COPIES_REMOVED).output(removed);
+    public void process(@Element KV<String, CheckedTrip> element, OutputReceiver<CheckedTrip> out) {
+      CheckedTrip chosen = element.getValue();
+      if (!chosen.isTrip()) {
+        out.output(chosen);
+        return;
       }
+      long removed = chosen.getCount() - 1;
+      unique.inc();
+      if (removed == 0) {
+        out.output(chosen);
+        return;
+      }
+      duplicates.inc(removed);
+      out.output(CheckedTrip.trip(chosen.trip()));
+      out.output(CheckedTrip.count(CheckedTrip.COPIES_REMOVED, removed));
     }
   }
 }

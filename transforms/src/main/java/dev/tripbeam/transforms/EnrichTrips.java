@@ -3,55 +3,62 @@ package dev.tripbeam.transforms;
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.Zone;
-import java.util.Map;
+import java.util.Collection;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Joins each trip with the zone table.
  *
  * <p>Input: valid {@link Trip}s (their zones are known: validation rejected unknown ones). Output:
- * {@link EnrichedTrip}s with pickup and dropoff borough and zone names. Side input: the zone table by location id.
+ * {@link EnrichedTrip}s with pickup and dropoff borough and zone names. Option: the zone table, fixed when the graph
+ * is built (265 rows; as a side input it would keep Flink from chaining this step to its input).
  */
 public final class EnrichTrips extends PTransform<PCollection<Trip>, PCollection<EnrichedTrip>> {
-  private final PCollectionView<Map<Integer, Zone>> zones;
+  private final Zone[] byId;
 
-  private EnrichTrips(PCollectionView<Map<Integer, Zone>> zones) {
-    this.zones = zones;
+  private EnrichTrips(Zone[] byId) {
+    this.byId = byId;
   }
 
-  public static EnrichTrips of(PCollectionView<Map<Integer, Zone>> zones) {
-    return new EnrichTrips(zones);
+  public static EnrichTrips of(Collection<Zone> zones) {
+    int max = zones.stream().mapToInt(Zone::getLocationId).max().orElse(0);
+    Zone[] byId = new Zone[Math.max(0, max) + 1];
+    for (Zone z : zones) {
+      if (z.getLocationId() >= 0) {
+        byId[z.getLocationId()] = z;
+      }
+    }
+    return new EnrichTrips(byId);
   }
 
   @Override
   public PCollection<EnrichedTrip> expand(PCollection<Trip> trips) {
-    return trips
-        .apply("JoinZoneNames", ParDo.of(new JoinFn(zones)).withSideInputs(zones))
-        .setCoder(TripCoders.enrichedTrip());
+    return trips.apply("JoinZoneNames", ParDo.of(new JoinFn(byId))).setCoder(TripCoders.enrichedTrip());
   }
 
   private static final class JoinFn extends DoFn<Trip, EnrichedTrip> {
-    private final PCollectionView<Map<Integer, Zone>> zones;
+    private final Zone[] byId;
 
-    JoinFn(PCollectionView<Map<Integer, Zone>> zones) {
-      this.zones = zones;
+    JoinFn(Zone[] byId) {
+      this.byId = byId;
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      Trip trip = c.element();
-      Map<Integer, Zone> table = c.sideInput(zones);
-      Zone pickup = table.get(trip.getPuZoneId());
-      Zone dropoff = table.get(trip.getDoZoneId());
+    public void process(@Element Trip trip, OutputReceiver<EnrichedTrip> out) {
+      Zone pickup = zone(trip.getPuZoneId());
+      Zone dropoff = zone(trip.getDoZoneId());
       if (pickup == null || dropoff == null) {
         throw new IllegalStateException(
             "trip " + trip.getTripId() + " has a zone missing from the zone table; ValidateTrips must run first");
       }
-      c.output(EnrichedTrip.of(trip, pickup, dropoff));
+      out.output(EnrichedTrip.of(trip, pickup, dropoff));
+    }
+
+    private Zone zone(int id) {
+      return id >= 0 && id < byId.length ? byId[id] : null;
     }
   }
 }

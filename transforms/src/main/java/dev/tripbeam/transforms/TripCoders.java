@@ -1,7 +1,9 @@
 package dev.tripbeam.transforms;
 
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.RawTrip;
+import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -30,6 +32,14 @@ public final class TripCoders {
 
   public static EnrichedTripCoder enrichedTrip() {
     return new EnrichedTripCoder();
+  }
+
+  public static RejectedRecordCoder rejectedRecord() {
+    return new RejectedRecordCoder();
+  }
+
+  public static CheckedTripCoder checkedTrip() {
+    return new CheckedTripCoder();
   }
 
   static void writeString(DataOutputStream out, @Nullable String s) throws IOException {
@@ -199,6 +209,82 @@ public final class TripCoders {
           .setDoBorough(readString(in))
           .setDoZone(readString(in))
           .build();
+    }
+  }
+
+  /** Coder of {@link RejectedRecord}. */
+  public static final class RejectedRecordCoder extends StatelessCoder<RejectedRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void encode(RejectedRecord r, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      encodeTo(r, out);
+      out.flush();
+    }
+
+    static void encodeTo(RejectedRecord r, DataOutputStream out) throws IOException {
+      writeString(out, r.getReason());
+      writeString(out, r.getStep());
+      writeString(out, r.getSourceFile());
+      VarInt.encode(r.getRowNumber(), out);
+      writeString(out, r.getRaw());
+      writeString(out, r.getDetail());
+    }
+
+    @Override
+    public RejectedRecord decode(InputStream is) throws IOException {
+      return decodeFrom(new DataInputStream(is));
+    }
+
+    static RejectedRecord decodeFrom(DataInputStream in) throws IOException {
+      return RejectedRecord.builder()
+          .setReason(readString(in))
+          .setStep(readString(in))
+          .setSourceFile(readString(in))
+          .setRowNumber(VarInt.decodeLong(in))
+          .setRaw(readString(in))
+          .setDetail(readString(in))
+          .build();
+    }
+  }
+
+  /** Coder of {@link CheckedTrip}: a kind byte, the payload, the count. */
+  public static final class CheckedTripCoder extends StatelessCoder<CheckedTrip> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void encode(CheckedTrip c, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeByte(c.getKind().ordinal());
+      switch (c.getKind()) {
+        case TRIP -> TripCoder.encodeTo(c.trip(), out);
+        case REJECTED -> RejectedRecordCoder.encodeTo(c.getRejected(), out);
+        case COUNT -> writeString(out, c.getLabel());
+      }
+      VarInt.encode(c.getCount(), out);
+      out.flush();
+    }
+
+    @Override
+    public CheckedTrip decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      CheckedTrip.Kind kind = CheckedTrip.Kind.values()[in.readByte()];
+      return switch (kind) {
+        case TRIP -> {
+          Trip trip = TripCoder.decodeFrom(in);
+          yield CheckedTrip.trip(trip, VarInt.decodeLong(in));
+        }
+        case REJECTED -> {
+          RejectedRecord rejected = RejectedRecordCoder.decodeFrom(in);
+          VarInt.decodeLong(in);
+          yield CheckedTrip.rejected(rejected);
+        }
+        case COUNT -> {
+          String label = readString(in);
+          yield CheckedTrip.count(label, VarInt.decodeLong(in));
+        }
+      };
     }
   }
 }

@@ -1,83 +1,107 @@
 package dev.tripbeam.transforms;
 
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectedRecord;
-import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.Zone;
-import java.util.Map;
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Types and validates raw trip records.
  *
- * <p>Input: {@link RawTrip}. Outputs: {@link #VALID} typed {@link Trip}s and {@link #REJECTED} records carrying
- * the first failed rule of {@link TripRules} (in {@link dev.tripbeam.model.RejectReason} order), the step name
- * {@value #STEP} and the raw input. Side input: the zone table, keyed by location id, for {@code unknown_zone}.
- * Metrics: counters {@code valid} and {@code rejected_<reason>} in namespace {@value #STEP}.
+ * <p>Input: {@link RawTrip}. Output, one collection: {@link CheckedTrip}s holding either a typed valid trip or a
+ * {@link RejectedRecord} carrying the first failed rule of {@link TripRules} (in {@link dev.tripbeam.model.RejectReason}
+ * order), the step name {@value #STEP} and the raw input. Option: the known zone ids (the zone table's, fixed when the
+ * graph is built: a side input would keep Flink from chaining this step to its neighbours), for {@code unknown_zone}.
+ * Metrics: counters {@code valid} and {@code rejected_<reason>} in namespace {@value #STEP}. The same checks run
+ * inside {@code ReadTripFiles} through {@link Checker}, where a Parquet row's raw text is rendered only on rejection.
  */
-public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PCollectionTuple> {
+public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PCollection<CheckedTrip>> {
   public static final String STEP = "ValidateTrips";
-  public static final TupleTag<Trip> VALID = new TupleTag<Trip>() {};
-  public static final TupleTag<RejectedRecord> REJECTED = new TupleTag<RejectedRecord>() {};
 
-  private final TripRules rules;
-  private final PCollectionView<Map<Integer, Zone>> zones;
+  private final Checker checker;
 
-  private ValidateTrips(TripRules rules, PCollectionView<Map<Integer, Zone>> zones) {
-    this.rules = rules;
-    this.zones = zones;
+  private ValidateTrips(Checker checker) {
+    this.checker = checker;
   }
 
-  public static ValidateTrips of(TripRules rules, PCollectionView<Map<Integer, Zone>> zones) {
-    return new ValidateTrips(rules, zones);
+  public static ValidateTrips of(TripRules rules, Collection<Zone> zones) {
+    return new ValidateTrips(Checker.of(rules, zones));
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<RawTrip> input) {
-    PCollectionTuple out =
-        input.apply(
-            "CheckTripRules",
-            ParDo.of(new CheckFn(rules, zones))
-                .withSideInputs(zones)
-                .withOutputTags(VALID, TupleTagList.of(REJECTED)));
-    out.get(VALID).setCoder(TripCoders.trip());
-    return out;
+  public PCollection<CheckedTrip> expand(PCollection<RawTrip> input) {
+    return input.apply("CheckTripRules", ParDo.of(new CheckFn(checker))).setCoder(TripCoders.checkedTrip());
   }
 
-  private static final class CheckFn extends DoFn<RawTrip, Trip> {
-    private final TripRules rules;
-    private final PCollectionView<Map<Integer, Zone>> zones;
-    private final Counter valid = Metrics.counter(STEP, "valid");
+  /** The rules and the known zones, applied to one raw record at a time. */
+  public static final class Checker implements Serializable {
+    private static final long serialVersionUID = 1L;
 
-    CheckFn(TripRules rules, PCollectionView<Map<Integer, Zone>> zones) {
+    private final TripRules rules;
+    private final boolean[] known;
+
+    private Checker(TripRules rules, boolean[] known) {
       this.rules = rules;
-      this.zones = zones;
+      this.known = known;
+    }
+
+    public static Checker of(TripRules rules, Collection<Zone> zones) {
+      int max = zones.stream().mapToInt(Zone::getLocationId).max().orElse(0);
+      boolean[] known = new boolean[Math.max(0, max) + 1];
+      zones.forEach(z -> {
+        if (z.getLocationId() >= 0) {
+          known[z.getLocationId()] = true;
+        }
+      });
+      return new Checker(rules, known);
+    }
+
+    private boolean isKnown(int zoneId) {
+      return zoneId >= 0 && zoneId < known.length && known[zoneId];
+    }
+
+    /**
+     * A valid trip or the rejection of {@code raw}; {@code rawText} is asked for the untouched input only when the
+     * record is rejected. Counts into {@code valid} and {@code rejected_<reason>} of namespace {@value #STEP}.
+     */
+    public CheckedTrip check(RawTrip raw, Supplier<String> rawText, Counter valid) {
+      TripRules.Outcome outcome = rules.check(raw, this::isKnown);
+      if (outcome.isValid()) {
+        valid.inc();
+        return CheckedTrip.trip(outcome.getTrip());
+      }
+      Metrics.counter(STEP, "rejected_" + outcome.getReason().code()).inc();
+      return CheckedTrip.rejected(
+          RejectedRecord.of(
+              outcome.getReason(), STEP, raw.getSourceFile(), raw.getRowNumber(), rawText.get(), outcome.getDetail()));
+    }
+
+    /** The counter {@link #check} counts valid trips into. */
+    public static Counter validCounter() {
+      return Metrics.counter(STEP, "valid");
+    }
+  }
+
+  private static final class CheckFn extends DoFn<RawTrip, CheckedTrip> {
+    private final Checker checker;
+    private final Counter valid = Checker.validCounter();
+
+    CheckFn(Checker checker) {
+      this.checker = checker;
     }
 
     @ProcessElement
-    public void process(ProcessContext c) {
-      RawTrip raw = c.element();
-      Map<Integer, Zone> zoneTable = c.sideInput(zones);
-      TripRules.Outcome outcome = rules.check(raw, zoneTable::containsKey);
-      if (outcome.isValid()) {
-        valid.inc();
-        c.output(outcome.getTrip());
-      } else {
-        Metrics.counter(STEP, "rejected_" + outcome.getReason().code()).inc();
-        c.output(
-            REJECTED,
-            RejectedRecord.of(
-                outcome.getReason(), STEP, raw.getSourceFile(), raw.getRowNumber(), raw.getRaw(), outcome.getDetail()));
-      }
+    public void process(@Element RawTrip raw, OutputReceiver<CheckedTrip> out) {
+      out.output(checker.check(raw, raw::getRaw, valid));
     }
   }
 }

@@ -17,7 +17,7 @@ class EnrichTripsTest {
     Trip toJfk = TestTrips.trip(LocalDateTime.of(2021, 1, 1, 8, 0), 40, 142, 132, 14.2, 5200, 1100);
     Trip unknown = TestTrips.trip(LocalDateTime.of(2021, 1, 1, 9, 0), 10, 264, 43, 1.2, 700, 0);
 
-    PAssert.that(p.apply(Create.of(toJfk, unknown)).apply(EnrichTrips.of(TestTrips.zoneView(p))))
+    PAssert.that(p.apply(Create.of(toJfk, unknown)).apply(EnrichTrips.of(TestTrips.ZONES)))
         .containsInAnyOrder(
             EnrichedTrip.of(toJfk, TestTrips.zone(142), TestTrips.zone(132)),
             EnrichedTrip.of(unknown, TestTrips.zone(264), TestTrips.zone(43)));

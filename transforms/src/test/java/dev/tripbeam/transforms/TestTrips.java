@@ -9,13 +9,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /** Fixtures: real TLC rows and zones, and a seeded generator of valid trips. */
 final class TestTrips {
@@ -79,12 +73,6 @@ final class TestTrips {
         .setTip("0")
         .setTolls("0")
         .setTotal("11.8");
-  }
-
-  static PCollectionView<Map<Integer, Zone>> zoneView(Pipeline p) {
-    List<KV<Integer, Zone>> entries = new ArrayList<>();
-    ZONES.forEach(z -> entries.add(KV.of(z.getLocationId(), z)));
-    return p.apply("CreateTestZones", Create.of(entries)).apply("ViewTestZones", View.asMap());
   }
 
   static Zone zone(int id) {

@@ -3,6 +3,7 @@ package dev.tripbeam.transforms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
@@ -19,7 +20,9 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestPipelineExtension;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,9 +33,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(TestPipelineExtension.class)
 class ValidateTripsTest {
 
+  private static final TupleTag<Trip> VALID = new TupleTag<Trip>() {};
+  private static final TupleTag<RejectedRecord> REJECTED = new TupleTag<RejectedRecord>() {};
+
+  /** The one output of ValidateTrips, split into its trips and its rejections. */
   private static PCollectionTuple validate(TestPipeline p, RawTrip raw) {
-    return p.apply("CreateRawTrips", Create.of(raw))
-        .apply("ValidateTrips", ValidateTrips.of(TripRules.defaults(), TestTrips.zoneView(p)));
+    PCollection<CheckedTrip> checked =
+        p.apply("CreateRawTrips", Create.of(raw).withCoder(TripCoders.rawTrip()))
+            .apply("ValidateTrips", ValidateTrips.of(TripRules.defaults(), TestTrips.ZONES));
+    return PCollectionTuple.of(VALID, checked.apply("SelectTrips", SelectTrips.of()))
+        .and(
+            REJECTED,
+            checked
+                .apply("SelectRejectedAndCounts", SelectRejectedAndCounts.of())
+                .get(SelectRejectedAndCounts.REJECTED));
   }
 
   @Test
@@ -60,8 +74,8 @@ class ValidateTripsTest {
             .setPaymentType(2)
             .setUserId(null)
             .build();
-    PAssert.that(out.get(ValidateTrips.VALID)).containsInAnyOrder(expected);
-    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
+    PAssert.that(out.get(VALID)).containsInAnyOrder(expected);
+    PAssert.that(out.get(REJECTED)).empty();
     PipelineResult result = p.run();
     MetricQueryResults metrics =
         result.metrics().queryMetrics(
@@ -101,8 +115,8 @@ class ValidateTripsTest {
   @Test
   void appRowKeepsItsIdsAndCents(TestPipeline p) {
     PCollectionTuple out = validate(p, TestTrips.appRaw().build());
-    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
-    PAssert.thatSingleton(out.get(ValidateTrips.VALID))
+    PAssert.that(out.get(REJECTED)).empty();
+    PAssert.thatSingleton(out.get(VALID))
         .satisfies(
             t -> {
               assertEquals("7381876ebebfc52a", t.getTripId());
@@ -127,8 +141,8 @@ class ValidateTripsTest {
     String expectedReason = reason.code();
     String expectedRaw = raw.getRaw();
     String expectedFile = raw.getSourceFile();
-    PAssert.that(out.get(ValidateTrips.VALID)).empty();
-    PAssert.that(out.get(ValidateTrips.REJECTED))
+    PAssert.that(out.get(VALID)).empty();
+    PAssert.that(out.get(REJECTED))
         .satisfies(
             rejected -> {
               RejectedRecord r = rejected.iterator().next();
@@ -145,8 +159,8 @@ class ValidateTripsTest {
   @Test
   void zones264And265AreKnown(TestPipeline p) {
     PCollectionTuple out = validate(p, TestTrips.yellowRaw().setPuZoneId("264").setDoZoneId("265").build());
-    PAssert.that(out.get(ValidateTrips.REJECTED)).empty();
-    PAssert.thatSingleton(out.get(ValidateTrips.VALID))
+    PAssert.that(out.get(REJECTED)).empty();
+    PAssert.thatSingleton(out.get(VALID))
         .satisfies(
             t -> {
               assertEquals(264, t.getPuZoneId());
