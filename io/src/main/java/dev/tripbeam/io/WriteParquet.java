@@ -16,8 +16,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * partitioned Hive-style by one string column ({@code column=value/part-...}).
  *
  * <p>Input: values of {@code T}. Output: the {@link WriteFilesResult} of the files written. Options: the
- * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, the partition column and the number
- * of files per directory (default {@value #DEFAULT_SHARDS}).
+ * directory, its staging directory, the {@link AvroRecords.Layout} of {@code T}, the partition column, and either the
+ * number of files per directory (default {@value #DEFAULT_SHARDS}) or files per bundle with a bound on the files a
+ * bundle keeps open. Row groups of {@value #ROW_GROUP_BYTES} bytes at most.
  */
 public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<?>> {
   /**
@@ -28,12 +29,19 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
    */
   static final int DEFAULT_SHARDS = 2;
 
+  /** Bytes a writer buffers before it writes a row group: what an open file costs in memory, at most. */
+  static final int ROW_GROUP_BYTES = 64 << 20;
+
+  /** {@link #shards} value for files per bundle: each bundle writes its own files, without a shuffle. */
+  private static final int PER_BUNDLE = 0;
+
   private final String directory;
   private final String tempDirectory;
   private final AvroRecords.Layout<T> layout;
   private final @Nullable String partitionColumn;
   private final @Nullable SerializableFunction<T, String> partitionValue;
   private final int shards;
+  private final int openFilesPerBundle;
 
   private WriteParquet(
       String directory,
@@ -41,13 +49,15 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
       AvroRecords.Layout<T> layout,
       @Nullable String partitionColumn,
       @Nullable SerializableFunction<T, String> partitionValue,
-      int shards) {
+      int shards,
+      int openFilesPerBundle) {
     this.directory = directory;
     this.tempDirectory = tempDirectory;
     this.layout = layout;
     this.partitionColumn = partitionColumn;
     this.partitionValue = partitionValue;
     this.shards = shards;
+    this.openFilesPerBundle = openFilesPerBundle;
   }
 
   /**
@@ -55,12 +65,12 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
    * glob, so that no staging directory is ever left inside a zone).
    */
   public static <T> WriteParquet<T> to(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
-    return new WriteParquet<>(directory, tempDirectory, layout, null, null, DEFAULT_SHARDS);
+    return new WriteParquet<>(directory, tempDirectory, layout, null, null, DEFAULT_SHARDS, 1);
   }
 
   /** Partitions the files Hive-style as {@code column=value}, the value of each element given by {@code value}. */
   public WriteParquet<T> partitionedBy(String column, SerializableFunction<T, String> value) {
-    return new WriteParquet<>(directory, tempDirectory, layout, column, value, shards);
+    return new WriteParquet<>(directory, tempDirectory, layout, column, value, shards, openFilesPerBundle);
   }
 
   /** Files per directory (per partition when partitioned). */
@@ -68,7 +78,20 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     if (count < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + count);
     }
-    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, count);
+    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, count, 1);
+  }
+
+  /**
+   * No shard count: each bundle writes its own files, so the values are not shuffled to writers. A bundle keeps at
+   * most {@code openFiles} files open (one per partition value); values of further partitions go through a shuffle.
+   * Exact on Flink, whose batch bundles are whole partitions (the cross-runner tests compare the zone on disk with the
+   * counts); not for Spark, see {@link #DEFAULT_SHARDS}.
+   */
+  public WriteParquet<T> withFilesPerBundle(int openFiles) {
+    if (openFiles < 1) {
+      throw new IllegalArgumentException("open files must be at least 1, got " + openFiles);
+    }
+    return new WriteParquet<>(directory, tempDirectory, layout, partitionColumn, partitionValue, PER_BUNDLE, openFiles);
   }
 
   @Override
@@ -76,25 +99,29 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     if (partitionColumn == null) {
       return values.apply(
           "WriteParquetFiles",
-          FileIO.<T>write()
-              .via(new LayoutSink<>(layout))
-              .to(directory)
-              .withTempDirectory(tempDirectory)
-              .withNumShards(shards)
-              .withPrefix("part")
-              .withSuffix(".parquet"));
+          sharded(
+              FileIO.<T>write()
+                  .via(new LayoutSink<>(layout))
+                  .to(directory)
+                  .withTempDirectory(tempDirectory)
+                  .withPrefix("part")
+                  .withSuffix(".parquet")));
     }
     String column = partitionColumn;
     return values.apply(
         "WritePartitionedParquetFiles",
-        FileIO.<String, T>writeDynamic()
-            .by(partitionValue)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(new LayoutSink<>(layout))
-            .to(directory)
-            .withTempDirectory(tempDirectory)
-            .withNumShards(shards)
-            .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet")));
+        sharded(
+            FileIO.<String, T>writeDynamic()
+                .by(partitionValue)
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(new LayoutSink<>(layout))
+                .to(directory)
+                .withTempDirectory(tempDirectory)
+                .withNaming(value -> FileIO.Write.defaultNaming(column + "=" + value + "/part", ".parquet"))));
+  }
+
+  private <D> FileIO.Write<D, T> sharded(FileIO.Write<D, T> write) {
+    return shards == PER_BUNDLE ? write.withMaxNumWritersPerBundle(openFilesPerBundle) : write.withNumShards(shards);
   }
 
   /**
@@ -112,7 +139,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
-      delegate = ParquetIO.sink(layout.schema());
+      delegate = ParquetIO.sink(layout.schema()).withRowGroupSize(ROW_GROUP_BYTES);
       delegate.open(channel);
     }
 

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The report of one run, built from the counts the pipeline wrote as data (not from metrics, so it is exact on
- * every runner). Each count is made where its records go: {@code read} over the rows the reader emitted (plus one per
- * unreadable file and one per file that failed part way), {@code valid} over the trips handed to the processed zone's writer, {@code duplicates} by the
- * steps that remove copies (deduplication, and trips seen in earlier runs), {@code rejected} over the rejected zone's
- * records. None is derived from another, so {@code read = valid + duplicates + Σ rejected} is a check that fails
- * when a step loses or invents records; {@link #reconciled()} says whether it held.
+ * The report of one run, built from counts made as data (not from metrics, so it is exact on every runner). Each
+ * count is made where its records are: {@code read} by the reader, per file (rows emitted, plus one per unreadable
+ * file and one per file that failed part way), {@code duplicates} by the steps that remove copies (deduplication, and
+ * trips seen in earlier runs), {@code rejected} per reason over the rejected records, and the rows of every zone,
+ * {@code valid} among them, from the footers of the Parquet files the run wrote. None is derived from another, so
+ * {@code read = valid + duplicates + Σ rejected}, with the rejected zone holding every rejected record, is a check
+ * that fails when a step or a writer loses or invents records; {@link #reconciled()} says whether it held.
  */
 public final class RunReport {
   /** Count labels written by the pipeline graph. */
@@ -129,7 +130,7 @@ public final class RunReport {
   }
 
   public boolean reconciled() {
-    return read == valid + duplicates + rejectedTotal();
+    return read == valid + duplicates + rejectedTotal() && rowsWritten(OutputLayout.REJECTED) == rejectedTotal();
   }
 
   public Duration wallTime() {

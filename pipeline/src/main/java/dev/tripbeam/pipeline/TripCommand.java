@@ -140,7 +140,7 @@ public final class TripCommand {
 
   /**
    * Adds the profile's default runner unless --runner is given, and the runners' settings tripbeam depends on: object
-   * reuse on Flink, a serialized storage level and partitions sized to the input on Spark, and a REST address of the
+   * reuse and 16 MB S3 upload parts on Flink, a serialized storage level and partitions sized to the input on Spark, and a REST address of the
    * engine's own for the progress line.
    */
   static CommandLine commandLine(String[] args) {
@@ -156,6 +156,11 @@ public final class TripCommand {
         // Every element tripbeam passes is immutable, so Flink may hand objects between chained operators without a
         // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
         out.add("--objectReuse=true");
+      }
+      if (value(out, "s3UploadBufferSizeBytes") == null) {
+        // Each task writes its own processed-trip files, up to --openFilesPerTask at once; with Beam's 64 MB part
+        // buffer per open S3 file, two tasks with 20 files each ran a 2 GiB heap out of memory.
+        out.add("--s3UploadBufferSizeBytes=" + (16 << 20));
       }
       engine = ProgressReporter.Engine.FLINK;
       rest = flinkRest(out);

@@ -34,6 +34,16 @@ public interface TripOutputOptions extends PipelineOptions {
 
   void setIncremental(boolean value);
 
+  @Description(
+      "On Flink, the processed zone is written without a shuffle: each task writes its own files, keeping at most "
+          + "this many open at once (one per pickup date); the trips of further dates go through a shuffle to "
+          + "writers. Each open file buffers a Parquet row group (up to 64 MB), and on S3 an upload part "
+          + "(--s3UploadBufferSizeBytes). Other runners shuffle to a fixed number of files.")
+  @Default.Integer(10)
+  int getOpenFilesPerTask();
+
+  void setOpenFilesPerTask(int value);
+
   /** A run id like {@code 20261121T220501Z-4f2a9c}. */
   class RunIdFactory implements DefaultValueFactory<String> {
     @Override
