@@ -8,26 +8,30 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Aggregates trips per pickup local date and pickup zone.
  *
  * <p>Input: valid unique {@link EnrichedTrip}s. Output: one {@link ZoneDaily} per (pickup date, pickup zone).
- * Sums are exact and order-independent (distance is summed in micro-miles, durations in microseconds), so every
- * runner produces identical rows whatever the combine order.
+ * Each bundle sums its trips per zone-day in memory; the partial sums are combined per key. Sums are exact and
+ * order-independent (distance is summed in micro-miles, durations in microseconds), so every runner produces
+ * identical rows whatever the bundles and the combine order.
  */
 public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTrip>, PCollection<ZoneDaily>> {
   private AggregateZoneDaily() {}
@@ -39,17 +43,44 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
   @Override
   public PCollection<ZoneDaily> expand(PCollection<EnrichedTrip> trips) {
     return trips
-        .apply(
-            "KeyByZoneDay",
-            WithKeys.of((EnrichedTrip t) -> t.getPickupDate() + '|' + t.getTrip().getPuZoneId())
-                .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), trips.getCoder()))
-        .apply("SumZoneDays", Combine.perKey(new SumFn()))
+        .apply("SumZoneDaysPerBundle", ParDo.of(new PartialSumsFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), new SumsCoder()))
+        .apply("SumZoneDays", Combine.perKey(new MergeFn()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), zoneDailyCoder(trips)))
         .apply(
             "ToZoneDaily",
             MapElements.into(TypeDescriptor.of(ZoneDaily.class)).via(kv -> kv.getValue()))
         .setCoder(zoneDailyCoder(trips));
+  }
+
+  /**
+   * Sums each bundle's trips per zone-day in memory (a few thousand keys) and emits the partial sums when the bundle
+   * ends: the trips are neither sorted nor serialized for a combine before the shuffle, only the partial sums are.
+   */
+  static final class PartialSumsFn extends DoFn<EnrichedTrip, KV<String, Sums>> {
+    private transient Map<BoundedWindow, Map<Long, Sums>> sums;
+
+    @StartBundle
+    public void start() {
+      sums = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element EnrichedTrip trip, BoundedWindow window) {
+      long key = trip.getTrip().getPickupEpochDay() * 100_000L + trip.getTrip().getPuZoneId();
+      sums.computeIfAbsent(window, w -> new HashMap<>()).computeIfAbsent(key, k -> new Sums()).add(trip);
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      for (Map.Entry<BoundedWindow, Map<Long, Sums>> perWindow : sums.entrySet()) {
+        BoundedWindow window = perWindow.getKey();
+        for (Sums s : perWindow.getValue().values()) {
+          c.output(KV.of(s.pickupDate + '|' + s.zoneId, s), window.maxTimestamp(), window);
+        }
+      }
+      sums = null;
+    }
   }
 
   private static Coder<ZoneDaily> zoneDailyCoder(PCollection<?> any) {
@@ -127,15 +158,16 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
   }
 
-  static final class SumFn extends Combine.CombineFn<EnrichedTrip, Sums, ZoneDaily> {
+  /** Merges partial sums of one zone-day into its row. */
+  static final class MergeFn extends Combine.CombineFn<Sums, Sums, ZoneDaily> {
     @Override
     public Sums createAccumulator() {
       return new Sums();
     }
 
     @Override
-    public Sums addInput(Sums acc, EnrichedTrip input) {
-      acc.add(input);
+    public Sums addInput(Sums acc, Sums input) {
+      acc.merge(input);
       return acc;
     }
 
@@ -154,7 +186,7 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
 
     @Override
-    public Coder<Sums> getAccumulatorCoder(CoderRegistry registry, Coder<EnrichedTrip> inputCoder) {
+    public Coder<Sums> getAccumulatorCoder(CoderRegistry registry, Coder<Sums> inputCoder) {
       return new SumsCoder();
     }
   }
