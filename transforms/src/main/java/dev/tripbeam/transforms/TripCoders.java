@@ -73,13 +73,36 @@ public final class TripCoders {
     return in.readBoolean() ? VarInt.decodeInt(in) : null;
   }
 
+  /** A coder that writes and reads through data streams, flushing after each value. */
+  abstract static class DataCoder<T> extends StatelessCoder<T> {
+    private static final long serialVersionUID = 1L;
+
+    abstract void write(T value, DataOutputStream out) throws IOException;
+
+    abstract T read(DataInputStream in) throws IOException;
+
+    @Override
+    public final void encode(T value, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      write(value, out);
+      out.flush();
+    }
+
+    @Override
+    public final T decode(InputStream is) throws IOException {
+      return read(new DataInputStream(is));
+    }
+  }
+
+  private static final TripCoder TRIP = new TripCoder();
+  private static final RejectedRecordCoder REJECTED = new RejectedRecordCoder();
+
   /** Coder of {@link RawTrip}. */
-  public static final class RawTripCoder extends StatelessCoder<RawTrip> {
+  public static final class RawTripCoder extends DataCoder<RawTrip> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(RawTrip r, OutputStream os) throws IOException {
-      DataOutputStream out = new DataOutputStream(os);
+    void write(RawTrip r, DataOutputStream out) throws IOException {
       writeString(out, r.getSourceFile());
       VarInt.encode(r.getRowNumber(), out);
       writeString(out, r.getSource());
@@ -99,12 +122,10 @@ public final class TripCoders {
       writeString(out, r.getTolls());
       writeString(out, r.getTotal());
       writeString(out, r.getPaymentType());
-      out.flush();
     }
 
     @Override
-    public RawTrip decode(InputStream is) throws IOException {
-      DataInputStream in = new DataInputStream(is);
+    RawTrip read(DataInputStream in) throws IOException {
       return RawTrip.builder()
           .setSourceFile(readString(in))
           .setRowNumber(VarInt.decodeLong(in))
@@ -130,17 +151,11 @@ public final class TripCoders {
   }
 
   /** Coder of {@link Trip}. */
-  public static final class TripCoder extends StatelessCoder<Trip> {
+  public static final class TripCoder extends DataCoder<Trip> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(Trip t, OutputStream os) throws IOException {
-      DataOutputStream out = new DataOutputStream(os);
-      encodeTo(t, out);
-      out.flush();
-    }
-
-    static void encodeTo(Trip t, DataOutputStream out) throws IOException {
+    void write(Trip t, DataOutputStream out) throws IOException {
       writeString(out, t.getTripId());
       writeString(out, t.getSource());
       writeInt(out, t.getVendorId());
@@ -159,11 +174,7 @@ public final class TripCoders {
     }
 
     @Override
-    public Trip decode(InputStream is) throws IOException {
-      return decodeFrom(new DataInputStream(is));
-    }
-
-    static Trip decodeFrom(DataInputStream in) throws IOException {
+    Trip read(DataInputStream in) throws IOException {
       return Trip.builder()
           .setTripId(readString(in))
           .setSource(readString(in))
@@ -185,25 +196,22 @@ public final class TripCoders {
   }
 
   /** Coder of {@link EnrichedTrip}. */
-  public static final class EnrichedTripCoder extends StatelessCoder<EnrichedTrip> {
+  public static final class EnrichedTripCoder extends DataCoder<EnrichedTrip> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(EnrichedTrip e, OutputStream os) throws IOException {
-      DataOutputStream out = new DataOutputStream(os);
-      TripCoder.encodeTo(e.getTrip(), out);
+    void write(EnrichedTrip e, DataOutputStream out) throws IOException {
+      TRIP.write(e.getTrip(), out);
       writeString(out, e.getPuBorough());
       writeString(out, e.getPuZone());
       writeString(out, e.getDoBorough());
       writeString(out, e.getDoZone());
-      out.flush();
     }
 
     @Override
-    public EnrichedTrip decode(InputStream is) throws IOException {
-      DataInputStream in = new DataInputStream(is);
+    EnrichedTrip read(DataInputStream in) throws IOException {
       return EnrichedTrip.builder()
-          .setTrip(TripCoder.decodeFrom(in))
+          .setTrip(TRIP.read(in))
           .setPuBorough(readString(in))
           .setPuZone(readString(in))
           .setDoBorough(readString(in))
@@ -213,17 +221,11 @@ public final class TripCoders {
   }
 
   /** Coder of {@link RejectedRecord}. */
-  public static final class RejectedRecordCoder extends StatelessCoder<RejectedRecord> {
+  public static final class RejectedRecordCoder extends DataCoder<RejectedRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(RejectedRecord r, OutputStream os) throws IOException {
-      DataOutputStream out = new DataOutputStream(os);
-      encodeTo(r, out);
-      out.flush();
-    }
-
-    static void encodeTo(RejectedRecord r, DataOutputStream out) throws IOException {
+    void write(RejectedRecord r, DataOutputStream out) throws IOException {
       writeString(out, r.getReason());
       writeString(out, r.getStep());
       writeString(out, r.getSourceFile());
@@ -233,11 +235,7 @@ public final class TripCoders {
     }
 
     @Override
-    public RejectedRecord decode(InputStream is) throws IOException {
-      return decodeFrom(new DataInputStream(is));
-    }
-
-    static RejectedRecord decodeFrom(DataInputStream in) throws IOException {
+    RejectedRecord read(DataInputStream in) throws IOException {
       return RejectedRecord.builder()
           .setReason(readString(in))
           .setStep(readString(in))
@@ -250,33 +248,30 @@ public final class TripCoders {
   }
 
   /** Coder of {@link CheckedTrip}: a kind byte, the payload, the count. */
-  public static final class CheckedTripCoder extends StatelessCoder<CheckedTrip> {
+  public static final class CheckedTripCoder extends DataCoder<CheckedTrip> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(CheckedTrip c, OutputStream os) throws IOException {
-      DataOutputStream out = new DataOutputStream(os);
+    void write(CheckedTrip c, DataOutputStream out) throws IOException {
       out.writeByte(c.getKind().ordinal());
       switch (c.getKind()) {
-        case TRIP -> TripCoder.encodeTo(c.trip(), out);
-        case REJECTED -> RejectedRecordCoder.encodeTo(c.getRejected(), out);
+        case TRIP -> TRIP.write(c.trip(), out);
+        case REJECTED -> REJECTED.write(c.getRejected(), out);
         case COUNT -> writeString(out, c.getLabel());
       }
       VarInt.encode(c.getCount(), out);
-      out.flush();
     }
 
     @Override
-    public CheckedTrip decode(InputStream is) throws IOException {
-      DataInputStream in = new DataInputStream(is);
+    CheckedTrip read(DataInputStream in) throws IOException {
       CheckedTrip.Kind kind = CheckedTrip.Kind.values()[in.readByte()];
       return switch (kind) {
         case TRIP -> {
-          Trip trip = TripCoder.decodeFrom(in);
+          Trip trip = TRIP.read(in);
           yield CheckedTrip.trip(trip, VarInt.decodeLong(in));
         }
         case REJECTED -> {
-          RejectedRecord rejected = RejectedRecordCoder.decodeFrom(in);
+          RejectedRecord rejected = REJECTED.read(in);
           VarInt.decodeLong(in);
           yield CheckedTrip.rejected(rejected);
         }
