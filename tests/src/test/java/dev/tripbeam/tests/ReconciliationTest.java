@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The run report's reconciliation can fail: its counts are made where records go (rows read, copies removed by the
- * deduplication itself, trips handed to the writer, rejected records), so a step that loses one distinct trip breaks
+ * The run report's reconciliation can fail: its counts are made where records are (rows read, copies removed by the
+ * deduplication itself, rejected records, and the processed zone's rows from the footers of its files), so a step
+ * that loses one distinct trip breaks
  * {@code read = valid + duplicates + rejected}, the run exits 1 and publishes nothing. The same input with the real
  * steps reconciles, with duplicates equal to the copies the input holds (counted here from the raw file).
  */
