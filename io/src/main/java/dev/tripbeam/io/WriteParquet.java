@@ -22,10 +22,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFilesResult<?>> {
   /**
-   * The shard count is always fixed. With runner-determined sharding (no shard count) the Spark runner lost rows:
-   * on the bundled real data, 32,010 of 106,217 processed trips and 496 of 791 rejected rows never reached the
-   * zones, with no error (Beam 2.70.0, Spark 3.5.0, local[2]). Fixed sharding groups by shard before writing and is
-   * exact on every runner; the cross-runner tests compare the zones on disk with the run counts to keep it so.
+   * The shard count is fixed unless {@link #withFilesPerBundle} says otherwise. With runner-determined sharding (no
+   * shard count) the Spark runner lost rows: on the bundled real data, 32,010 of 106,217 processed trips and 496 of
+   * 791 rejected rows never reached the zones, with no error (Beam 2.70.0, Spark 3.5.0, local[2]). Fixed sharding
+   * groups by shard before writing and is exact on every runner; the run report counts each zone's rows from the
+   * files written, so a writer that loses rows fails the run.
    */
   static final int DEFAULT_SHARDS = 2;
 

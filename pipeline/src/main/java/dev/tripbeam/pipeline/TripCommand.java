@@ -140,8 +140,8 @@ public final class TripCommand {
 
   /**
    * Adds the profile's default runner unless --runner is given, and the runners' settings tripbeam depends on: object
-   * reuse and 16 MB S3 upload parts on Flink, a serialized storage level and partitions sized to the input on Spark, and a REST address of the
-   * engine's own for the progress line.
+   * reuse and 16 MB S3 upload parts on Flink, a serialized storage level and partitions sized to the input on
+   * Spark, and a REST address of the engine's own for the progress line.
    */
   static CommandLine commandLine(String[] args) {
     List<String> out = new ArrayList<>(Arrays.asList(args));

@@ -35,7 +35,8 @@ public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions
     InputFormat.parse(options.getInputFormat());
     TripS3Options.apply(options);
     if (options.getOpenFilesPerTask() < 1) {
-      throw new IllegalArgumentException("--openFilesPerTask must be at least 1 (got " + options.getOpenFilesPerTask() + ")");
+      throw new IllegalArgumentException(
+          "--openFilesPerTask must be at least 1 (got " + options.getOpenFilesPerTask() + ")");
     }
     if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
       throw new IllegalArgumentException(

@@ -24,14 +24,7 @@ public final class EnrichTrips extends PTransform<PCollection<Trip>, PCollection
   }
 
   public static EnrichTrips of(Collection<Zone> zones) {
-    int max = zones.stream().mapToInt(Zone::getLocationId).max().orElse(0);
-    Zone[] byId = new Zone[Math.max(0, max) + 1];
-    for (Zone z : zones) {
-      if (z.getLocationId() >= 0) {
-        byId[z.getLocationId()] = z;
-      }
-    }
-    return new EnrichTrips(byId);
+    return new EnrichTrips(Zone.byLocationId(zones));
   }
 
   @Override
@@ -48,17 +41,13 @@ public final class EnrichTrips extends PTransform<PCollection<Trip>, PCollection
 
     @ProcessElement
     public void process(@Element Trip trip, OutputReceiver<EnrichedTrip> out) {
-      Zone pickup = zone(trip.getPuZoneId());
-      Zone dropoff = zone(trip.getDoZoneId());
+      Zone pickup = Zone.lookup(byId, trip.getPuZoneId());
+      Zone dropoff = Zone.lookup(byId, trip.getDoZoneId());
       if (pickup == null || dropoff == null) {
         throw new IllegalStateException(
             "trip " + trip.getTripId() + " has a zone missing from the zone table; ValidateTrips must run first");
       }
       out.output(EnrichedTrip.of(trip, pickup, dropoff));
-    }
-
-    private Zone zone(int id) {
-      return id >= 0 && id < byId.length ? byId[id] : null;
     }
   }
 }

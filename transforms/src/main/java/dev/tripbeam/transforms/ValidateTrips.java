@@ -47,26 +47,19 @@ public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PColle
     private static final long serialVersionUID = 1L;
 
     private final TripRules rules;
-    private final boolean[] known;
+    private final Zone[] zones;
 
-    private Checker(TripRules rules, boolean[] known) {
+    private Checker(TripRules rules, Zone[] zones) {
       this.rules = rules;
-      this.known = known;
+      this.zones = zones;
     }
 
     public static Checker of(TripRules rules, Collection<Zone> zones) {
-      int max = zones.stream().mapToInt(Zone::getLocationId).max().orElse(0);
-      boolean[] known = new boolean[Math.max(0, max) + 1];
-      zones.forEach(z -> {
-        if (z.getLocationId() >= 0) {
-          known[z.getLocationId()] = true;
-        }
-      });
-      return new Checker(rules, known);
+      return new Checker(rules, Zone.byLocationId(zones));
     }
 
     private boolean isKnown(int zoneId) {
-      return zoneId >= 0 && zoneId < known.length && known[zoneId];
+      return Zone.lookup(zones, zoneId) != null;
     }
 
     /**
