@@ -8,6 +8,7 @@ import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.ZoneDaily;
 import java.io.Serializable;
+import java.util.List;
 import java.time.Instant;
 import java.time.LocalDate;
 import org.apache.avro.LogicalTypes;
@@ -26,17 +27,35 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 public final class AvroRecords {
   private AvroRecords() {}
 
-  /** A value type's Parquet layout: its schema (as JSON, so it serializes) and the record of one value. */
+  /**
+   * A value type's Parquet layout: its schema (as JSON, so it serializes), the record of one value, and the columns
+   * whose values are (nearly) all distinct, written without a dictionary.
+   */
   public static final class Layout<T> implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String schemaJson;
     private final SerializableFunction<T, GenericRecord> toRecord;
+    private final List<String> distinctColumns;
     private transient Schema schema;
 
-    Layout(Schema schema, SerializableFunction<T, GenericRecord> toRecord) {
+    Layout(Schema schema, SerializableFunction<T, GenericRecord> toRecord, String... distinctColumns) {
       this.schemaJson = schema.toString();
       this.toRecord = toRecord;
       this.schema = schema;
+      this.distinctColumns = List.of(distinctColumns);
+      for (String column : distinctColumns) {
+        if (schema.getField(column) == null) {
+          throw new IllegalArgumentException("no column " + column + " in " + schema.getName());
+        }
+      }
+    }
+
+    /**
+     * Columns of (nearly) unique values: a dictionary of them only grows until Parquet falls back to plain encoding,
+     * at a cost per value.
+     */
+    public List<String> distinctColumns() {
+      return distinctColumns;
     }
 
     public Schema schema() {
@@ -153,7 +172,15 @@ public final class AvroRecords {
           .endRecord();
 
   public static Layout<EnrichedTrip> processedTrips() {
-    return new Layout<>(PROCESSED_TRIP, AvroRecords::processedTrip);
+    return new Layout<>(
+        PROCESSED_TRIP,
+        AvroRecords::processedTrip,
+        "trip_id",
+        "user_id",
+        "pickup_datetime",
+        "dropoff_datetime",
+        "pickup_local_datetime",
+        "dropoff_local_datetime");
   }
 
   public static Layout<ZoneDaily> zoneDaily() {
@@ -161,7 +188,7 @@ public final class AvroRecords {
   }
 
   public static Layout<UserDaily> userDaily() {
-    return new Layout<>(USER_DAILY, AvroRecords::userDaily);
+    return new Layout<>(USER_DAILY, AvroRecords::userDaily, "first_pickup_ts", "last_dropoff_ts");
   }
 
   public static Layout<FareAnomaly> anomalies() {

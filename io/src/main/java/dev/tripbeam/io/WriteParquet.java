@@ -2,13 +2,18 @@ package dev.tripbeam.io;
 
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -127,12 +132,13 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
 
   /**
    * Parquet sink of values: the values travel to the writers with their own (fast) coder and become Avro records
-   * only as they are written.
+   * only as they are written. The layout's columns of distinct values are written without a dictionary, which
+   * ParquetIO's sink cannot be told (its configuration does not reach Parquet's per-column encoding properties).
    */
   private static final class LayoutSink<T> implements FileIO.Sink<T> {
     private static final long serialVersionUID = 1L;
     private final AvroRecords.Layout<T> layout;
-    private transient ParquetIO.@Nullable Sink delegate;
+    private transient @Nullable ParquetWriter<GenericRecord> writer;
 
     LayoutSink(AvroRecords.Layout<T> layout) {
       this.layout = layout;
@@ -140,18 +146,27 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
-      delegate = ParquetIO.sink(layout.schema()).withRowGroupSize(ROW_GROUP_BYTES);
-      delegate.open(channel);
+      AvroParquetWriter.Builder<GenericRecord> builder =
+          AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(channel))
+              .withSchema(layout.schema())
+              .withDataModel(GenericData.get())
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+              .withRowGroupSize(ROW_GROUP_BYTES);
+      for (String column : layout.distinctColumns()) {
+        builder = builder.withDictionaryEncoding(column, false);
+      }
+      writer = builder.build();
     }
 
     @Override
     public void write(T element) throws IOException {
-      delegate.write(layout.toRecord(element));
+      writer.write(layout.toRecord(element));
     }
 
     @Override
     public void flush() throws IOException {
-      delegate.flush();
+      writer.close();
     }
   }
 }

@@ -106,6 +106,18 @@ class WriteParquetTest {
         assertEquals("DATE", r.getString(11));
         assertEquals("2023-12-02 00:07:02", r.getString(12));
       }
+      // Columns of distinct values are written plainly; repeated names keep their dictionary.
+      try (ResultSet r =
+          s.executeQuery(
+              "select path_in_schema, bool_or(encodings like '%DICTIONARY%') from parquet_metadata('" + tripsDir
+                  + "/*/*.parquet') where path_in_schema in ('trip_id', 'pickup_datetime', 'pu_borough') "
+                  + "group by 1 order by 1")) {
+        List<String> dictionaries = new ArrayList<>();
+        while (r.next()) {
+          dictionaries.add(r.getString(1) + "=" + r.getBoolean(2));
+        }
+        assertEquals(List.of("pickup_datetime=false", "pu_borough=true", "trip_id=false"), dictionaries);
+      }
       try (ResultSet r =
           s.executeQuery("select * from read_parquet('" + dailyDir + "/*.parquet')")) {
         r.next();

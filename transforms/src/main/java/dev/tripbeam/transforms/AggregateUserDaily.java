@@ -8,17 +8,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
@@ -30,8 +33,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Input: valid unique {@link Trip}s; trips without a user id (TLC) are skipped. Output: one {@link UserDaily} per
  * (user, pickup date) with trips, distance, total, first pickup, last dropoff, journeys and distinct zones. Option:
  * the journey gap (default 30 minutes): in pickup order, a trip whose pickup is at most that long after the previous
- * trip's dropoff continues the journey. Partial lists are combined before the shuffle; the result does not depend on
- * the order trips arrive in.
+ * trip's dropoff continues the journey. The legs of a user-day meet in its bucket ({@link GroupByBucket}); the result
+ * does not depend on the order trips arrive in.
  */
 public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCollection<UserDaily>> {
   public static final long DEFAULT_JOURNEY_GAP_MICROS = 30 * 60 * 1_000_000L;
@@ -62,17 +65,11 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
             MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Legs.class)))
                 .via((Trip t) -> KV.of(t.getUserId() + '|' + t.getPickupDate(), Legs.of(t))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new LegsCoder()))
-        .apply("CollectUserDayLegs", Combine.perKey(new CollectFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), new LegsCoder()))
         .apply(
-            "SummarizeUserDays",
-            MapElements.into(TypeDescriptor.of(UserDaily.class))
-                .via(
-                    (KV<String, Legs> kv) -> {
-                      int bar = kv.getKey().lastIndexOf('|');
-                      return summarize(
-                          kv.getKey().substring(0, bar), kv.getKey().substring(bar + 1), kv.getValue(), gap);
-                    }))
+            "GroupByUserDayBucket",
+            GroupByBucket.of((KV<String, Legs> kv) -> kv.getKey().hashCode(),
+                KvCoder.of(StringUtf8Coder.of(), new LegsCoder())))
+        .apply("SummarizeUserDays", ParDo.of(new SummarizeFn(gap)))
         .setCoder(coder);
   }
 
@@ -130,36 +127,27 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
     }
   }
 
-  /** Gathers a user-day's legs; partial gathers merge, so it is lifted before the shuffle. */
-  static final class CollectFn extends Combine.CombineFn<Legs, Legs, Legs> {
-    @Override
-    public Legs createAccumulator() {
-      return Legs.empty(4);
+  /** Gathers the legs of each user-day of one bucket and summarizes every user-day. */
+  static final class SummarizeFn extends DoFn<KV<Integer, Iterable<List<KV<String, Legs>>>>, UserDaily> {
+    private final long gap;
+
+    SummarizeFn(long gap) {
+      this.gap = gap;
     }
 
-    @Override
-    public Legs addInput(Legs acc, Legs input) {
-      acc.addAll(input);
-      return acc;
-    }
-
-    @Override
-    public Legs mergeAccumulators(Iterable<Legs> accumulators) {
-      Legs merged = Legs.empty(8);
-      for (Legs l : accumulators) {
-        merged.addAll(l);
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<List<KV<String, Legs>>>> bucket, OutputReceiver<UserDaily> out) {
+      Map<String, Legs> days = new HashMap<>();
+      for (List<KV<String, Legs>> batch : bucket.getValue()) {
+        for (KV<String, Legs> leg : batch) {
+          days.computeIfAbsent(leg.getKey(), k -> Legs.empty(2)).addAll(leg.getValue());
+        }
       }
-      return merged;
-    }
-
-    @Override
-    public Legs extractOutput(Legs acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<Legs> getAccumulatorCoder(CoderRegistry registry, Coder<Legs> inputCoder) {
-      return new LegsCoder();
+      for (Map.Entry<String, Legs> day : days.entrySet()) {
+        int bar = day.getKey().lastIndexOf('|');
+        out.output(summarize(day.getKey().substring(0, bar), day.getKey().substring(bar + 1), day.getValue(), gap));
+      }
     }
   }
 

@@ -1,23 +1,19 @@
 package dev.tripbeam.transforms;
 
 import dev.tripbeam.model.CheckedTrip;
+import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import java.util.Comparator;
-import java.util.concurrent.ThreadLocalRandom;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Keeps one trip per trip id, and counts as data the copies it removes.
@@ -27,8 +23,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * same one; for each id that had copies a count {@value CheckedTrip#COPIES_REMOVED} of the copies removed follows it,
  * a count made where the copies disappear rather than derived from the other counts. Rejected records pass unchanged
  * and counts come out summed per label, so the one shuffle deduplication needs also carries them (a second output
- * would copy every trip once more on Flink). Metrics: counters {@code unique} and {@code duplicates} in namespace
- * {@value #STEP}.
+ * would copy every trip once more on Flink). The shuffle ships batches per bucket of trip ids ({@link GroupByBucket}).
+ * Metrics: counters {@code unique} and {@code duplicates} in namespace {@value #STEP}.
  */
 public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> {
   public static final String STEP = "DeduplicateTrips";
@@ -58,115 +54,72 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
 
   @Override
   public PCollection<CheckedTrip> expand(PCollection<CheckedTrip> records) {
-    Coder<CheckedTrip> coder = TripCoders.checkedTrip();
     return records
-        .apply("KeyByTripId", ParDo.of(new KeyFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
-        .apply("PickOnePerTripId", Combine.perKey(new PickCanonical()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
-        .apply("EmitUniqueTrips", ParDo.of(new EmitFn()))
-        .setCoder(coder);
+        .apply("GroupByTripIdBucket", GroupByBucket.of(DeduplicateTrips::bucketHash, TripCoders.checkedTrip()))
+        .apply("PickOnePerTripId", ParDo.of(new PickFn()))
+        .setCoder(TripCoders.checkedTrip());
   }
 
   /**
-   * Keys a trip by its id, a count by its label, and a rejected record by a key of its own (nothing is merged with
-   * it). The first character keeps the three key spaces apart.
+   * Copies of a trip meet in the bucket of its id and counts of one label in the bucket of the label; a rejected
+   * record meets nothing, so its file and row spread it.
    */
-  private static final class KeyFn extends DoFn<CheckedTrip, KV<String, CheckedTrip>> {
-    private transient long instance;
-    private transient long sequence;
-
-    @Setup
-    public void setup() {
-      instance = ThreadLocalRandom.current().nextLong();
-    }
-
-    @ProcessElement
-    public void process(@Element CheckedTrip record, OutputReceiver<KV<String, CheckedTrip>> out) {
-      String key =
-          switch (record.getKind()) {
-            case TRIP -> "t" + record.trip().getTripId();
-            case COUNT -> "c" + record.getLabel();
-            case REJECTED -> "r" + Long.toHexString(instance) + ':' + (sequence++);
-          };
-      out.output(KV.of(key, record));
-    }
+  static int bucketHash(CheckedTrip record) {
+    RejectedRecord rejected = record.getRejected();
+    return switch (record.getKind()) {
+      case TRIP -> record.trip().getTripId().hashCode();
+      case COUNT -> record.getLabel().hashCode();
+      case REJECTED -> 31 * rejected.getSourceFile().hashCode() + Long.hashCode(rejected.getRowNumber());
+    };
   }
 
-  /** Keeps the canonical copy of a trip with the number of copies seen, and sums counts. */
-  static final class PickCanonical extends Combine.CombineFn<CheckedTrip, CheckedTrip, CheckedTrip> {
-    @Override
-    public @Nullable CheckedTrip createAccumulator() {
-      return null;
-    }
-
-    @Override
-    public CheckedTrip addInput(@Nullable CheckedTrip acc, CheckedTrip input) {
-      return merge(acc, input);
-    }
-
-    @Override
-    public @Nullable CheckedTrip mergeAccumulators(Iterable<CheckedTrip> accumulators) {
-      CheckedTrip merged = null;
-      for (CheckedTrip acc : accumulators) {
-        if (acc != null) {
-          merged = merge(merged, acc);
-        }
-      }
-      return merged;
-    }
-
-    @Override
-    public CheckedTrip extractOutput(CheckedTrip acc) {
-      return acc;
-    }
-
-    private static CheckedTrip merge(@Nullable CheckedTrip a, CheckedTrip b) {
-      if (a == null) {
-        return b;
-      }
-      if (a.getKind() != b.getKind() || a.getKind() == CheckedTrip.Kind.REJECTED) {
-        throw new IllegalStateException("cannot merge " + a.getKind() + " with " + b.getKind() + " under one key");
-      }
-      long count = a.getCount() + b.getCount();
-      if (a.getKind() == CheckedTrip.Kind.COUNT) {
-        return CheckedTrip.count(a.getLabel(), count);
-      }
-      Trip best = CANONICAL_ORDER.compare(b.trip(), a.trip()) < 0 ? b.trip() : a.trip();
-      return CheckedTrip.trip(best, count);
-    }
-
-    @Override
-    public Coder<CheckedTrip> getAccumulatorCoder(CoderRegistry registry, Coder<CheckedTrip> inputCoder) {
-      return NullableCoder.of(TripCoders.checkedTrip());
-    }
-
-    @Override
-    public Coder<CheckedTrip> getDefaultOutputCoder(CoderRegistry registry, Coder<CheckedTrip> inputCoder) {
-      return TripCoders.checkedTrip();
-    }
-  }
-
-  private static final class EmitFn extends DoFn<KV<String, CheckedTrip>, CheckedTrip> {
+  /**
+   * Per bucket: emits the canonical copy of each trip id (and a count of the copies removed), the sum of each count
+   * label, and rejected records as they are.
+   */
+  private static final class PickFn extends DoFn<KV<Integer, Iterable<List<CheckedTrip>>>, CheckedTrip> {
     private final Counter unique = Metrics.counter(STEP, "unique");
     private final Counter duplicates = Metrics.counter(STEP, "duplicates");
 
     @ProcessElement
-    public void process(@Element KV<String, CheckedTrip> element, OutputReceiver<CheckedTrip> out) {
-      CheckedTrip chosen = element.getValue();
-      if (!chosen.isTrip()) {
-        out.output(chosen);
-        return;
+    public void process(
+        @Element KV<Integer, Iterable<List<CheckedTrip>>> bucket, OutputReceiver<CheckedTrip> out) {
+      Map<String, CheckedTrip> trips = new HashMap<>();
+      Map<String, CheckedTrip> counts = new HashMap<>();
+      for (List<CheckedTrip> batch : bucket.getValue()) {
+        for (CheckedTrip record : batch) {
+          switch (record.getKind()) {
+            case TRIP -> trips.merge(record.trip().getTripId(), record, DeduplicateTrips::merge);
+            case COUNT -> counts.merge(record.getLabel(), record, DeduplicateTrips::merge);
+            case REJECTED -> out.output(record);
+          }
+        }
       }
-      long removed = chosen.getCount() - 1;
-      unique.inc();
-      if (removed == 0) {
-        out.output(chosen);
-        return;
+      counts.values().forEach(out::output);
+      for (CheckedTrip chosen : trips.values()) {
+        long removed = chosen.getCount() - 1;
+        unique.inc();
+        if (removed == 0) {
+          out.output(chosen);
+        } else {
+          duplicates.inc(removed);
+          out.output(CheckedTrip.trip(chosen.trip()));
+          out.output(CheckedTrip.count(CheckedTrip.COPIES_REMOVED, removed));
+        }
       }
-      duplicates.inc(removed);
-      out.output(CheckedTrip.trip(chosen.trip()));
-      out.output(CheckedTrip.count(CheckedTrip.COPIES_REMOVED, removed));
     }
+  }
+
+  /** Two records of one trip id or one count label: the canonical trip with both copy counts, or the sum. */
+  static CheckedTrip merge(CheckedTrip a, CheckedTrip b) {
+    if (a.getKind() != b.getKind() || a.getKind() == CheckedTrip.Kind.REJECTED) {
+      throw new IllegalStateException("cannot merge " + a.getKind() + " with " + b.getKind());
+    }
+    long count = a.getCount() + b.getCount();
+    if (a.getKind() == CheckedTrip.Kind.COUNT) {
+      return CheckedTrip.count(a.getLabel(), count);
+    }
+    Trip best = CANONICAL_ORDER.compare(b.trip(), a.trip()) < 0 ? b.trip() : a.trip();
+    return CheckedTrip.trip(best, count);
   }
 }

@@ -9,16 +9,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -66,8 +66,10 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     return trips
         .apply("KeyFaresByRoute", ParDo.of(new KeyFn(minMiles)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), new RouteFareCoder()))
-        .apply("GroupFaresByRoute", GroupByKey.create())
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(new RouteFareCoder())))
+        .apply(
+            "GroupFaresByRouteBucket",
+            GroupByBucket.of((KV<String, RouteFare> kv) -> kv.getKey().hashCode(),
+                KvCoder.of(StringUtf8Coder.of(), new RouteFareCoder())))
         .apply("ScoreRoutes", ParDo.of(new ScoreFn(minTrips, threshold)))
         .setCoder(coder);
   }
@@ -114,7 +116,7 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     }
   }
 
-  private static final class ScoreFn extends DoFn<KV<String, Iterable<RouteFare>>, FareAnomaly> {
+  private static final class ScoreFn extends DoFn<KV<Integer, Iterable<List<KV<String, RouteFare>>>>, FareAnomaly> {
     private final int minTrips;
     private final double threshold;
     private final Counter routesScored = Metrics.counter(STEP, "routes_scored");
@@ -126,9 +128,21 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<RouteFare>> route, OutputReceiver<FareAnomaly> out) {
-      List<RouteFare> fares = new ArrayList<>();
-      route.getValue().forEach(fares::add);
+    public void process(
+        @Element KV<Integer, Iterable<List<KV<String, RouteFare>>>> bucket, OutputReceiver<FareAnomaly> out) {
+      Map<String, List<RouteFare>> routes = new HashMap<>();
+      for (List<KV<String, RouteFare>> batch : bucket.getValue()) {
+        for (KV<String, RouteFare> fare : batch) {
+          routes.computeIfAbsent(fare.getKey(), r -> new ArrayList<>()).add(fare.getValue());
+        }
+      }
+      for (List<RouteFare> fares : routes.values()) {
+        score(fares, out);
+      }
+    }
+
+    /** Scores one route's fares (in any order: the median, the MAD and each score do not depend on it). */
+    private void score(List<RouteFare> fares, OutputReceiver<FareAnomaly> out) {
       if (fares.size() < minTrips) {
         return;
       }
