@@ -151,12 +151,11 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
     }
   }
 
-  static final class LegsCoder extends StatelessCoder<Legs> {
+  static final class LegsCoder extends TripCoders.DataCoder<Legs> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(Legs l, OutputStream out) throws IOException {
-      DataOutputStream d = new DataOutputStream(out);
+    void write(Legs l, DataOutputStream d) throws IOException {
       d.writeInt(l.size);
       for (int i = 0; i < l.size; i++) {
         d.writeLong(l.pickup[i]);
@@ -166,12 +165,10 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
         d.writeLong(l.microMiles[i]);
         d.writeLong(l.totalCents[i]);
       }
-      d.flush();
     }
 
     @Override
-    public Legs decode(InputStream in) throws IOException {
-      DataInputStream d = new DataInputStream(in);
+    Legs read(DataInputStream d) throws IOException {
       int n = d.readInt();
       Legs l = Legs.empty(Math.max(1, n));
       for (int i = 0; i < n; i++) {

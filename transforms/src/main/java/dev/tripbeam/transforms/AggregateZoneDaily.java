@@ -191,12 +191,11 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
   }
 
-  static final class SumsCoder extends StatelessCoder<Sums> {
+  static final class SumsCoder extends TripCoders.DataCoder<Sums> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(Sums s, OutputStream out) throws IOException {
-      DataOutputStream d = new DataOutputStream(out);
+    void write(Sums s, DataOutputStream d) throws IOException {
       d.writeUTF(s.pickupDate);
       d.writeInt(s.zoneId);
       d.writeUTF(s.borough);
@@ -208,12 +207,10 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
       d.writeLong(s.tipCents);
       d.writeLong(s.totalCents);
       d.writeLong(s.durationMicros);
-      d.flush();
     }
 
     @Override
-    public Sums decode(InputStream in) throws IOException {
-      DataInputStream d = new DataInputStream(in);
+    Sums read(DataInputStream d) throws IOException {
       Sums s = new Sums();
       s.pickupDate = d.readUTF();
       s.zoneId = d.readInt();

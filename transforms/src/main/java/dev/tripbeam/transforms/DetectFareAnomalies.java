@@ -191,24 +191,21 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
   }
 
-  static final class RouteFareCoder extends StatelessCoder<RouteFare> {
+  static final class RouteFareCoder extends TripCoders.DataCoder<RouteFare> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void encode(RouteFare f, OutputStream out) throws IOException {
-      DataOutputStream d = new DataOutputStream(out);
+    void write(RouteFare f, DataOutputStream d) throws IOException {
       d.writeUTF(f.tripId);
       d.writeLong(f.pickupMicros);
       d.writeInt(f.pu);
       d.writeInt(f.dO);
       d.writeDouble(f.miles);
       d.writeLong(f.fareCents);
-      d.flush();
     }
 
     @Override
-    public RouteFare decode(InputStream in) throws IOException {
-      DataInputStream d = new DataInputStream(in);
+    RouteFare read(DataInputStream d) throws IOException {
       return new RouteFare(d.readUTF(), d.readLong(), d.readInt(), d.readInt(), d.readDouble(), d.readLong());
     }
   }
