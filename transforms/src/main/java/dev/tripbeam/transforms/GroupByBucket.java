@@ -22,14 +22,14 @@ import org.apache.beam.sdk.values.PCollection;
  * Brings together every element of one bucket, shipping elements in batches rather than one by one.
  *
  * <p>Input: elements of any type. Output: per bucket (0 to {@link #BUCKETS} - 1, {@link #bucketOf} a hash of the
- * element) and window, the batches of that bucket's elements. Elements that must meet (copies of one trip, the trips of one
- * user-day) need only the same bucket; the consumer groups them within the bucket in memory.
+ * element) and window, the batches of that bucket's elements. Elements that must meet (copies of one trip, the trips
+ * of one user-day) need only the same bucket; the consumer groups them within the bucket in memory.
  *
  * <p>Why: a keyed step on Beam's Flink batch translation sorts what it shuffles, and Beam's key comparator has no
- * normalized keys, so each of the millions of comparisons deserializes two records. Shuffling one batch per bucket
- * and bundle (each sender holds up to {@link #FLUSH_ELEMENTS} elements before it ships them) sorts a few hundred
- * thousand batches instead of every element. Memory: a sender holds at most {@link #FLUSH_ELEMENTS} elements per window;
- * a consumer holds one bucket, about 1/{@value #BUCKETS} of the input.
+ * normalized keys (apache/beam#409, #30139), so each of the millions of comparisons deserializes two records.
+ * Shuffling one batch per bucket and bundle (each sender holds up to {@link #FLUSH_ELEMENTS} elements before it ships
+ * them) sorts a few hundred thousand batches instead of every element. Memory: a sender holds at most
+ * {@link #FLUSH_ELEMENTS} elements per window; a consumer holds one bucket, about 1/{@value #BUCKETS} of the input.
  */
 public final class GroupByBucket<T> extends PTransform<PCollection<T>, PCollection<KV<Integer, Iterable<List<T>>>>> {
   public static final int BUCKETS = 1024;
