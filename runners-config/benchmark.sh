@@ -16,37 +16,19 @@ BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
 COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ENGINES=\"$ENGINES\" DIRECT_SIZE=$DIRECT_SIZE${FLINK_ARGS:+ FLINK_ARGS=\"$FLINK_ARGS\"}${SPARK_ARGS:+ SPARK_ARGS=\"$SPARK_ARGS\"} runners-config/benchmark.sh"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/benchmark-results.tsv' ':!docs/benchmarks.md' ':!docs/benchmarks.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
-[ -x /usr/bin/time ] || { echo "benchmark: needs GNU time (apt-get install time)" >&2; exit 2; }
+# shellcheck source=runners-config/bench-lib.sh
+source runners-config/bench-lib.sh
 
 mvn -q -B -DskipTests test-compile
 FLINK_CP=$(cat runners-config/flink/target/runtime.classpath)
 SPARK_CP=$(cat runners-config/spark/target/runtime.classpath)
 TEST_CP=tests/target/test-classes:$(cat tests/target/test.classpath)
-OPENS=(--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED)
 # Extra pipeline options per engine, e.g. SPARK_ARGS="--storageLevel=DISK_ONLY".
 read -r -a SPARK_EXTRA <<< "${SPARK_ARGS:-}"
 read -r -a FLINK_EXTRA <<< "${FLINK_ARGS:-}"
-DATA=tests/data/nyc_tlc
-TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
 mkdir -p "$BENCH_DIR"
 RESULTS=${RESULTS:-docs/benchmark-results.tsv}
 [ -f "$RESULTS" ] || printf 'engine\ttrips\trun\twall_s\tpeak_rss_kb\tcpu_s\tdate\tcommit\tcommand\n' > "$RESULTS"
-
-generate() {
-  local size=$1 dir="$BENCH_DIR/app-$1"
-  if [ ! -f "$dir/.complete" ]; then
-    rm -rf "$dir"
-    # Raw files of about 500k trips, as a lake's raw zone holds them: every engine reads them in parallel.
-    java -Xmx4g -cp "$FLINK_CP" dev.tripbeam.pipeline.generate.GenerateTrips --trips="$size" \
-      --users=$(( size / 2 > 0 ? size / 2 : 1 )) --files=$(( size / 500000 > 2 ? size / 500000 : 2 )) \
-      --templates="$TEMPLATES" --output="$dir"
-    touch "$dir/.complete"
-  fi
-}
 
 measure() {
   local engine=$1 size=$2 run=$3 in="$BENCH_DIR/app-$2" out="$BENCH_DIR/out-$1"
@@ -59,14 +41,10 @@ measure() {
     floor)  cmd=(java -Xmx16g -cp "$FLINK_CP" dev.tripbeam.pipeline.bench.PlainJavaFloor --input="$in" --output="$out") ;;
     duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;
   esac
-  SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DIR/time.txt" "${cmd[@]}" > "$BENCH_DIR/last-$engine.log" 2>&1 \
-    || { echo "benchmark: $engine at $size failed, see $BENCH_DIR/last-$engine.log" >&2; tail -5 "$BENCH_DIR/last-$engine.log" >&2; return 1; }
-  local wall rss user sys cpu
-  read -r wall rss user sys < <(tail -n 1 "$BENCH_DIR/time.txt")
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$size" "$run" "$wall" "$rss" "$cpu" \
+  timed "$BENCH_DIR/last-$engine.log" "${cmd[@]}" || { echo "benchmark: $engine at $size failed" >&2; return 1; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$size" "$run" "$WALL" "$RSS" "$CPU" \
     "$(date -u +%Y-%m-%d)" "$COMMIT" "$COMMAND" >> "$RESULTS"
-  echo "benchmark: $engine $size run $run: ${wall}s, peak RSS ${rss} KiB, CPU ${cpu}s"
+  echo "benchmark: $engine $size run $run: ${WALL}s, peak RSS ${RSS} KiB, CPU ${CPU}s"
 }
 
 if [ -n "$DIRECT_SIZE" ]; then

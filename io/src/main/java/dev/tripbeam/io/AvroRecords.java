@@ -116,6 +116,8 @@ public final class AvroRecords {
           .requiredLong("total_cents")
           .optionalInt("payment_type")
           .optionalString("user_id")
+          .requiredString("source_file")
+          .requiredLong("source_row")
           .endRecord();
 
   public static final Schema ZONE_DAILY =
@@ -180,7 +182,8 @@ public final class AvroRecords {
         "pickup_datetime",
         "dropoff_datetime",
         "pickup_local_datetime",
-        "dropoff_local_datetime");
+        "dropoff_local_datetime",
+        "source_row");
   }
 
   public static Layout<ZoneDaily> zoneDaily() {
@@ -224,11 +227,18 @@ public final class AvroRecords {
     r.put("total_cents", t.getTotalCents());
     r.put("payment_type", t.getPaymentType());
     r.put("user_id", t.getUserId());
+    r.put("source_file", t.getSourceFile());
+    r.put("source_row", t.getSourceRow());
     return r;
   }
 
   /** The trip of a processed-trips row (the inverse of {@link #processedTrips()} for the trip's own fields). */
   public static Trip trip(GenericRecord r) {
+    if (r.getSchema().getField("source_file") == null) {
+      throw new IllegalStateException(
+          "the processed zone was written by a tripbeam without trip lineage (no source_file column); run a full"
+              + " refresh to rewrite it");
+    }
     return Trip.builder()
         .setTripId(r.get("trip_id").toString())
         .setSource(r.get("source").toString())
@@ -245,6 +255,8 @@ public final class AvroRecords {
         .setTotalCents((Long) r.get("total_cents"))
         .setPaymentType((Integer) r.get("payment_type"))
         .setUserId(r.get("user_id") == null ? null : r.get("user_id").toString())
+        .setSourceFile(r.get("source_file").toString())
+        .setSourceRow((Long) r.get("source_row"))
         .build();
   }
 

@@ -12,6 +12,9 @@ import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -32,7 +35,8 @@ import org.apache.beam.sdk.values.PCollection;
  * per file the count {@value CheckedTrip#READ_ROWS} of rows read, and per file that cannot be opened (also one deleted
  * since it was listed), is not of its format or lacks required columns an {@code unreadable_file} record, per file
  * that failed part way a {@code truncated_file} record (its rows read before the failure stay), each with a count
- * {@code file_error:<reason>:<url-encoded path>}; raw and detail name the path and the cause. Reading and checking
+ * {@code file_error:<reason>:<url-encoded path>}; raw and detail name the path and the cause; per file and New York
+ * pickup date of its valid trips a count {@code file_date:YYYY-MM-DD:<url-encoded path>}. Reading and checking
  * share one step so that raw rows never cross a serialized edge. Options: the {@link InputFormat} and the checker.
  * Metrics: counters {@code rows}, {@code unreadable_files} and {@code truncated_files} in namespace {@value #STEP}.
  */
@@ -96,10 +100,20 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
     @ProcessElement
     public void process(@Element String path, OutputReceiver<CheckedTrip> out) {
       long read;
+      Map<Integer, long[]> days = new HashMap<>();
       try {
         read =
             TripFileReader.readRows(
-                path, format, opener(path), (raw, rawText) -> out.output(checker.check(raw, rawText, valid)));
+                path,
+                format,
+                opener(path),
+                (raw, rawText) -> {
+                  CheckedTrip checked = checker.check(raw, rawText, valid);
+                  if (checked.isTrip()) {
+                    days.computeIfAbsent(checked.trip().getPickupEpochDay(), d -> new long[1])[0]++;
+                  }
+                  out.output(checked);
+                });
       } catch (UnreadableFileException e) {
         String detail = path + ": " + e.getMessage();
         RejectReason reason;
@@ -119,6 +133,12 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
       }
       rows.inc(read);
       out.output(CheckedTrip.count(CheckedTrip.READ_ROWS, read));
+      String encoded = URLEncoder.encode(path, StandardCharsets.UTF_8);
+      days.forEach(
+          (day, trips) ->
+              out.output(
+                  CheckedTrip.count(
+                      CheckedTrip.FILE_DATE_PREFIX + LocalDate.ofEpochDay(day) + ":" + encoded, trips[0])));
     }
   }
 }

@@ -65,16 +65,26 @@ class ReadTripFilesTest {
         .satisfies(
             records -> {
               long rows = 0;
+              long trips = 0;
+              long datedTrips = 0;
               long readCounted = 0;
               long fromCut = 0;
               List<String> fileRecords = new ArrayList<>();
               List<String> fileErrorCounts = new ArrayList<>();
               for (CheckedTrip c : records) {
                 switch (c.getKind()) {
-                  case TRIP -> rows++;
+                  case TRIP -> {
+                    rows++;
+                    trips++;
+                  }
                   case COUNT -> {
                     if (c.getLabel().equals(CheckedTrip.READ_ROWS)) {
                       readCounted += c.getCount();
+                    } else if (c.getLabel().startsWith(CheckedTrip.FILE_DATE_PREFIX)) {
+                      // The head of the real January 2021 file: every pickup on New Year's Eve or Day.
+                      assertTrue(
+                          c.getLabel().matches("file_date:(2020-12-31|2021-01-01):%2F.*"), c.getLabel());
+                      datedTrips += c.getCount();
                     } else {
                       assertTrue(c.getLabel().startsWith(CheckedTrip.FILE_ERROR_PREFIX), c.getLabel());
                       assertEquals(1, c.getCount());
@@ -103,6 +113,7 @@ class ReadTripFilesTest {
                   }
                 }
               }
+              assertEquals(trips, datedTrips, "every valid trip is counted under its file and pickup date");
               fileRecords.sort(null);
               fileErrorCounts.sort(null);
               assertEquals(

@@ -117,10 +117,12 @@ final class Lake {
   }
 
   /**
-   * The plan of a finished pipeline: every staged file goes into its zone; a full refresh replaces all zone files,
-   * an incremental run replaces the aggregated zones (recomputed over all processed trips) and adds the rest.
+   * The plan of a finished pipeline: every staged file goes into its zone. A full refresh replaces all zone files; an
+   * incremental run replaces, in every partitioned zone, the partitions of the pickup dates it recomputed
+   * ({@code touchedDates}), leaves the others as they are, and adds its rejected records.
    */
-  Plan plan(String runId, boolean incremental, List<RawFile> rawFiles, String report) throws IOException {
+  Plan plan(String runId, boolean incremental, List<RawFile> rawFiles, List<String> touchedDates, String report)
+      throws IOException {
     OutputLayout staged = layout.staged(runId);
     Map<String, String> copies = new LinkedHashMap<>();
     for (String file : LakeFiles.paths(staged.root() + "/**")) {
@@ -130,15 +132,13 @@ final class Lake {
       copies.put(file, layout.root() + "/" + dir + runId + "-" + relative.substring(slash + 1));
     }
     List<String> deletes = new ArrayList<>();
-    Map<String, String> zones = layout.zones();
-    for (Map.Entry<String, String> zone : zones.entrySet()) {
-      boolean replaced =
-          !incremental
-              || zone.getKey().equals(OutputLayout.ZONE_DAILY)
-              || zone.getKey().equals(OutputLayout.USER_DAILY)
-              || zone.getKey().equals(OutputLayout.ANOMALIES);
-      if (replaced) {
+    for (Map.Entry<String, String> zone : layout.zones().entrySet()) {
+      if (!incremental) {
         deletes.addAll(LakeFiles.paths(zone.getValue() + "/**"));
+      } else if (!zone.getKey().equals(OutputLayout.REJECTED)) {
+        for (String date : touchedDates) {
+          deletes.addAll(LakeFiles.paths(zone.getValue() + "/" + OutputLayout.PARTITION_COLUMN + "=" + date + "/**"));
+        }
       }
     }
     return new Plan(

@@ -10,6 +10,8 @@ final class OutputLayout {
   static final String USER_DAILY = "user_daily";
   static final String ANOMALIES = "anomalies";
   static final String REJECTED = "rejected";
+  /** The partition column of every zone but the rejected one. */
+  static final String PARTITION_COLUMN = "pickup_date";
 
   private final String root;
 

@@ -16,17 +16,29 @@ import java.util.TreeMap;
 /**
  * The report of one run, built from counts made as data (not from metrics, so it is exact on every runner). Each
  * count is made where its records are: {@code read} by the reader, per file (rows emitted, plus one per unreadable
- * file and one per file that failed part way), {@code duplicates} by the steps that remove copies (deduplication, and
- * trips seen in earlier runs), {@code rejected} per reason over the rejected records, and the rows of every zone,
- * {@code valid} among them, from the footers of the Parquet files the run wrote. None is derived from another, so
- * {@code read = valid + duplicates + Σ rejected}, with the rejected zone holding every rejected record, is a check
- * that fails when a step or a writer loses or invents records; {@link #reconciled()} says whether it held.
+ * file and one per file that failed part way), {@code trips_processed_before} by the reader of the processed zone
+ * (incremental runs: the trips of the dates the run recomputes), {@code duplicates} and {@code
+ * conflicting_duplicates} by deduplication where the copies disappear, {@code rejected} per reason over the rejected
+ * records, and the rows of every zone from the footers of the Parquet files the run wrote. None is derived from
+ * another, so
+ *
+ * <pre>
+ *   read + trips_processed_before = processed rows + duplicates + conflicting_duplicates + rejected (by the rules)
+ *   rejected rows = conflicting_duplicates + rejected (by the rules)
+ *   conflicting_duplicates = rejected records with reason conflicting_duplicate
+ * </pre>
+ *
+ * <p>is a check that fails when a step or a writer loses or invents records; {@link #reconciled()} says whether all
+ * three held. {@code valid} is the growth of the processed zone: processed rows minus {@code trips_processed_before}.
  */
 public final class RunReport {
   /** Count labels written by the pipeline graph. */
   static final String READ_ROWS = CheckedTrip.READ_ROWS;
   static final String COPIES_REMOVED = CheckedTrip.COPIES_REMOVED;
-  static final String SEEN_BEFORE = "duplicates.seen_before";
+  static final String CONFLICTING_COPIES = CheckedTrip.CONFLICTING_COPIES;
+  static final String CONFLICTING_REASON = "conflicting_duplicate";
+  /** {@code touched_date:YYYY-MM-DD}: a pickup date an incremental run recomputes. */
+  static final String TOUCHED_DATE_PREFIX = "touched_date:";
   static final String REJECTED_PREFIX = "rejected.";
   /** {@code file_error:<reason>:<URL-encoded path>}: a file-level record, for the manifest. */
   static final String FILE_ERROR_PREFIX = CheckedTrip.FILE_ERROR_PREFIX;
@@ -44,9 +56,10 @@ public final class RunReport {
   private final Instant end;
   private final long read;
   private final long valid;
+  private final long processedRows;
   private final long duplicates;
-  private final long copiesRemoved;
-  private final long seenBefore;
+  private final long conflicting;
+  private final List<String> touchedDates;
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
 
@@ -88,10 +101,16 @@ public final class RunReport {
     this.outputs = Collections.unmodifiableMap(outs);
     long fileRecords = byReason.getOrDefault("unreadable_file", 0L) + byReason.getOrDefault("truncated_file", 0L);
     this.read = counts.getOrDefault(READ_ROWS, 0L) + fileRecords;
-    this.valid = counts.getOrDefault(ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS, 0L);
-    this.copiesRemoved = counts.getOrDefault(COPIES_REMOVED, 0L);
-    this.seenBefore = counts.getOrDefault(SEEN_BEFORE, 0L);
-    this.duplicates = copiesRemoved + seenBefore;
+    this.processedRows = counts.getOrDefault(ROWS_PREFIX + OutputLayout.PROCESSED_TRIPS, 0L);
+    this.valid = processedRows - processedBefore;
+    this.duplicates = counts.getOrDefault(COPIES_REMOVED, 0L);
+    this.conflicting = counts.getOrDefault(CONFLICTING_COPIES, 0L);
+    this.touchedDates =
+        counts.keySet().stream()
+            .filter(label -> label.startsWith(TOUCHED_DATE_PREFIX))
+            .map(label -> label.substring(TOUCHED_DATE_PREFIX.length()))
+            .sorted()
+            .toList();
   }
 
   public String runId() {
@@ -110,8 +129,19 @@ public final class RunReport {
     return valid;
   }
 
+  /** Copies removed whose content equals the kept copy's. */
   public long duplicates() {
     return duplicates;
+  }
+
+  /** Copies rejected because their content differs from the kept copy's, as deduplication counted them. */
+  public long conflictingDuplicates() {
+    return conflicting;
+  }
+
+  /** The pickup dates an incremental run recomputed (their partitions replace the lake's); empty otherwise. */
+  public List<String> touchedDates() {
+    return touchedDates;
   }
 
   /** Rejected records per reason code (only reasons that occurred). */
@@ -130,7 +160,10 @@ public final class RunReport {
   }
 
   public boolean reconciled() {
-    return read == valid + duplicates + rejectedTotal() && rowsWritten(OutputLayout.REJECTED) == rejectedTotal();
+    long byRules = rejectedTotal() - rejected.getOrDefault(CONFLICTING_REASON, 0L);
+    return read + processedBefore == processedRows + duplicates + conflicting + byRules
+        && rowsWritten(OutputLayout.REJECTED) == conflicting + byRules
+        && conflicting == rejected.getOrDefault(CONFLICTING_REASON, 0L);
   }
 
   public Duration wallTime() {
@@ -142,10 +175,7 @@ public final class RunReport {
     counts.put("read", read);
     counts.put("valid", valid);
     counts.put("duplicates", duplicates);
-    Map<String, Object> byStep = new LinkedHashMap<>();
-    byStep.put("copies_removed", copiesRemoved);
-    byStep.put("seen_before", seenBefore);
-    counts.put("duplicates_by_step", byStep);
+    counts.put("conflicting_duplicates", conflicting);
     counts.put("rejected", rejected);
     counts.put("rejected_total", rejectedTotal());
     Map<String, Object> root = new LinkedHashMap<>();
@@ -156,6 +186,7 @@ public final class RunReport {
     root.put("inputs_already_processed", skippedInputs);
     root.put("hidden_or_marker_files_skipped", hiddenInputs);
     root.put("trips_processed_before", processedBefore);
+    root.put("pickup_dates_recomputed", touchedDates);
     root.put("start_time", start.toString());
     root.put("end_time", end.toString());
     root.put("wall_seconds", wallTime().toMillis() / 1000.0);
@@ -185,6 +216,7 @@ public final class RunReport {
     s.append(String.format(Locale.ROOT, "  read        %,d%n", read));
     s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
     s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));
+    s.append(String.format(Locale.ROOT, "  conflicting %,d  (copies whose content differs from the kept one)%n", conflicting));
     s.append(String.format(Locale.ROOT, "  rejected    %,d%n", rejectedTotal()));
     rejected.forEach((reason, n) -> s.append(String.format(Locale.ROOT, "    %-32s %,d%n", reason, n)));
     s.append("  outputs\n");
@@ -195,7 +227,7 @@ public final class RunReport {
     s.append(
         String.format(
             Locale.ROOT,
-            "  reconciled  %s (read = valid + duplicates + rejected)%n",
+            "  reconciled  %s (read = valid + duplicates + conflicting + rejected by the rules)%n",
             reconciled() ? "yes" : "NO"));
     s.append(String.format(Locale.ROOT, "  wall time   %.1f s%n", wallTime().toMillis() / 1000.0));
     return s.toString();

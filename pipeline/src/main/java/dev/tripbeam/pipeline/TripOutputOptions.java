@@ -25,10 +25,10 @@ public interface TripOutputOptions extends PipelineOptions {
   void setRunId(String value);
 
   @Description(
-      "Process only the raw files the lake's manifest (_manifests/) does not list yet, add their trips to the "
-          + "processed zone (trips seen in earlier runs count as duplicates) and recompute the aggregated zones over "
-          + "all processed trips. Without it, a run replaces every zone with its own output (a full refresh), so "
-          + "running the same input twice gives the same lake.")
+      "Process only the raw files the lake's manifest (_manifests/) does not list yet: their trips are deduplicated "
+          + "with the processed trips of the pickup dates they fall on, and only those dates' partitions of the "
+          + "processed and aggregated zones are recomputed and replaced. Without it, a run replaces every zone with "
+          + "its own output (a full refresh), so running the same input twice gives the same lake.")
   @Default.Boolean(false)
   boolean getIncremental();
 

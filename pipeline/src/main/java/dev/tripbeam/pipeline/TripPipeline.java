@@ -22,11 +22,11 @@ import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.CountRecords;
 import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.DetectFareAnomalies;
-import dev.tripbeam.transforms.DropSeenTrips;
 import dev.tripbeam.transforms.EnrichTrips;
 import dev.tripbeam.transforms.SelectRejectedAndCounts;
+import dev.tripbeam.transforms.SelectTouchedDates;
 import dev.tripbeam.transforms.SelectTrips;
-import dev.tripbeam.transforms.SumCounts;
+import dev.tripbeam.transforms.TripCoders;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
@@ -51,11 +51,14 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -68,12 +71,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * line, with the runner the Maven profile chose as default, is {@link TripCommand}.
  */
 public final class TripPipeline {
+  /** The column every zone but the rejected one is partitioned by, Hive-style ({@code pickup_date=YYYY-MM-DD/}). */
+  static final String PARTITION_COLUMN = OutputLayout.PARTITION_COLUMN;
+
   private TripPipeline() {}
 
   /** The collections of a built graph, for tests that assert on the real graph. */
   public static final class Graph {
     public final PCollection<CheckedTrip> checked;
-    /** The trips this run adds to the processed zone. */
+    /** The trips this run writes to the processed zone (incremental: all trips of the dates it recomputes). */
     public final PCollection<Trip> newTrips;
     public final PCollection<EnrichedTrip> enriched;
     public final PCollection<ZoneDaily> zoneDaily;
@@ -223,9 +229,6 @@ public final class TripPipeline {
     }
     OutputLayout staged = layout.staged(runId);
     try {
-      EmptyZone.ensureReadable(staged.zoneDaily(), AvroRecords.zoneDaily());
-      EmptyZone.ensureReadable(staged.userDaily(), AvroRecords.userDaily());
-      EmptyZone.ensureReadable(staged.anomalies(), AvroRecords.anomalies());
       EmptyZone.ensureReadable(staged.rejected(), AvroRecords.rejected());
     } catch (IOException e) {
       throw new IllegalStateException("cannot write an empty zone file", e);
@@ -290,7 +293,7 @@ public final class TripPipeline {
     }
     String reportPath = layout.report(runId);
     try {
-      lake.publish(lake.plan(runId, incremental, rawFiles, report.toJson()));
+      lake.publish(lake.plan(runId, incremental, rawFiles, report.touchedDates(), report.toJson()));
     } catch (IOException e) {
       throw new UserError(
           "publishing run " + runId + " failed: " + e.getMessage() + "; the next run completes it");
@@ -300,8 +303,9 @@ public final class TripPipeline {
 
   /**
    * Applies the whole job to {@code pipeline}; {@code inputFiles} are resolved paths, {@code zones} the table. Every
-   * output goes to the run's staging area. With {@code readHistory} the trips of the processed zone are read back:
-   * trips seen there count as duplicates, and the aggregates are computed over them and the new trips together.
+   * output goes to the run's staging area. With {@code readHistory} the processed trips of the pickup dates the new
+   * trips fall on are read back and deduplicated with them, and every output but the rejected records is computed
+   * for those dates alone (their partitions replace the lake's at publication).
    */
   public static Graph build(
       Pipeline pipeline,
@@ -329,39 +333,39 @@ public final class TripPipeline {
                 "ReadTripFiles",
                 ReadTripFiles.of(
                     InputFormat.parse(options.getInputFormat()), ValidateTrips.Checker.of(TripRules.defaults(), zones)));
-    PCollection<CheckedTrip> deduplicated = checked.apply("DeduplicateTrips", steps.deduplicate());
+    PCollection<Trip> history = null;
+    PCollection<String> touchedDates = null;
+    PCollection<CheckedTrip> toDeduplicate = checked;
+    if (readHistory) {
+      // The processed trips of the dates this run's trips fall on, and only those: deduplicated together with the
+      // new records, they give those dates' partitions as a full run over all raw files would.
+      String partitions = layout.processedTrips();
+      touchedDates = checked.apply("SelectTouchedDates", SelectTouchedDates.of());
+      history =
+          touchedDates
+              .apply(
+                  "ListTouchedPartitions",
+                  MapElements.into(TypeDescriptors.strings())
+                      .via(date -> partitions + "/pickup_date=" + date + "/*.parquet"))
+              .apply("ReadProcessedTrips", ReadProcessedTrips.of());
+      PCollection<CheckedTrip> processedBefore =
+          history
+              .apply(
+                  "CheckProcessedTrips",
+                  MapElements.into(TypeDescriptor.of(CheckedTrip.class)).via((Trip t) -> CheckedTrip.trip(t)))
+              .setCoder(TripCoders.checkedTrip());
+      toDeduplicate =
+          PCollectionList.of(checked).and(processedBefore).apply("CollectTripsOfTouchedDates", Flatten.pCollections());
+    }
+    PCollection<CheckedTrip> deduplicated = toDeduplicate.apply("DeduplicateTrips", steps.deduplicate());
     PCollectionTuple side = deduplicated.apply("SelectRejectedAndCounts", SelectRejectedAndCounts.of());
     PCollection<RejectedRecord> rejected = side.get(SelectRejectedAndCounts.REJECTED);
-    PCollection<Trip> newTrips;
-    PCollection<Trip> tripsForZoneDays;
-    PCollection<Trip> tripsForUserDays;
-    PCollection<Trip> tripsForAnomalies;
-    PCollection<Trip> history = null;
-    PCollection<Long> seenBefore = null;
-    if (readHistory) {
-      history =
-          pipeline
-              .apply(
-                  "ListProcessedFiles",
-                  Create.of(layout.processedTrips() + "/**/*.parquet").withCoder(StringUtf8Coder.of()))
-              .apply("ReadProcessedTrips", ReadProcessedTrips.of());
-      PCollectionTuple unseen =
-          deduplicated.apply("SelectUniqueTrips", SelectTrips.of()).apply("DropSeenTrips", DropSeenTrips.seenIn(history));
-      newTrips = unseen.get(DropSeenTrips.NEW_TRIPS);
-      seenBefore = unseen.get(DropSeenTrips.SEEN_BEFORE);
-      PCollection<Trip> allTrips =
-          PCollectionList.of(history).and(newTrips).apply("CollectAllTrips", Flatten.pCollections());
-      tripsForZoneDays = allTrips;
-      tripsForUserDays = allTrips;
-      tripsForAnomalies = allTrips;
-    } else {
-      // Each consumer selects the trips itself, so that the selection chains to it and every unique trip is
-      // serialized once per consumer of the deduplicated stream, not once more per collection in between.
-      newTrips = deduplicated.apply("SelectTripsToWrite", SelectTrips.of());
-      tripsForZoneDays = deduplicated.apply("SelectTripsForZoneDays", SelectTrips.of());
-      tripsForUserDays = deduplicated.apply("SelectTripsForUserDays", SelectTrips.of());
-      tripsForAnomalies = deduplicated.apply("SelectTripsForAnomalies", SelectTrips.of());
-    }
+    // Each consumer selects the trips itself, so that the selection chains to it and every unique trip is serialized
+    // once per consumer of the deduplicated stream, not once more per collection in between.
+    PCollection<Trip> newTrips = deduplicated.apply("SelectTripsToWrite", SelectTrips.of());
+    PCollection<Trip> tripsForZoneDays = deduplicated.apply("SelectTripsForZoneDays", SelectTrips.of());
+    PCollection<Trip> tripsForUserDays = deduplicated.apply("SelectTripsForUserDays", SelectTrips.of());
+    PCollection<Trip> tripsForAnomalies = deduplicated.apply("SelectTripsForAnomalies", SelectTrips.of());
     PCollection<EnrichedTrip> enriched = newTrips.apply("EnrichTrips", EnrichTrips.of(zones));
     PCollection<ZoneDaily> zoneDaily =
         tripsForZoneDays
@@ -373,21 +377,24 @@ public final class TripPipeline {
     String staging = layout.staging(options.getRunId());
     WriteParquet<EnrichedTrip> processed =
         WriteParquet.to(staged.processedTrips(), staging + "/tmp/processed_trips", AvroRecords.processedTrips())
-            .partitionedBy("pickup_date", EnrichedTrip::getPickupDate);
+            .partitionedBy(PARTITION_COLUMN, EnrichedTrip::getPickupDate);
     WriteParquet<UserDaily> userDays =
-        WriteParquet.to(staged.userDaily(), staging + "/tmp/user_daily", AvroRecords.userDaily());
+        WriteParquet.to(staged.userDaily(), staging + "/tmp/user_daily", AvroRecords.userDaily())
+            .partitionedBy(PARTITION_COLUMN, UserDaily::getPickupDate);
     if (writesFilesPerBundle(options)) {
       processed = processed.withFilesPerBundle(options.getOpenFilesPerTask());
-      userDays = userDays.withFilesPerBundle(1);
+      userDays = userDays.withFilesPerBundle(options.getOpenFilesPerTask());
     }
     enriched.apply("WriteProcessedTrips", processed);
     zoneDaily.apply(
         "WriteZoneDaily",
-        WriteParquet.to(staged.zoneDaily(), staging + "/tmp/zone_daily", AvroRecords.zoneDaily()));
+        WriteParquet.to(staged.zoneDaily(), staging + "/tmp/zone_daily", AvroRecords.zoneDaily())
+            .partitionedBy(PARTITION_COLUMN, ZoneDaily::getPickupDate));
     userDaily.apply("WriteUserDaily", userDays);
     anomalies.apply(
         "WriteFareAnomalies",
-        WriteParquet.to(staged.anomalies(), staging + "/tmp/anomalies", AvroRecords.anomalies()));
+        WriteParquet.to(staged.anomalies(), staging + "/tmp/anomalies", AvroRecords.anomalies())
+            .partitionedBy(PARTITION_COLUMN, FareAnomaly::getPickupDate));
     rejected.apply(
         "WriteRejectedTrips",
         WriteParquet.to(staged.rejected(), staging + "/tmp/rejected", AvroRecords.rejected()));
@@ -401,7 +408,7 @@ public final class TripPipeline {
       counts =
           counts
               .and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)))
-              .and(seenBefore.apply("SumSeenBefore", SumCounts.as(RunReport.SEEN_BEFORE)));
+              .and(touchedDates.apply("CountTouchedDates", CountRecords.by(d -> RunReport.TOUCHED_DATE_PREFIX + d)));
     }
     counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
     return new Graph(checked, newTrips, enriched, zoneDaily, userDaily, anomalies, rejected);

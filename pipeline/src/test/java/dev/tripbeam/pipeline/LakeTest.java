@@ -50,26 +50,42 @@ class LakeTest {
     }
   }
 
+  private void existing(String relative, String content) throws Exception {
+    Files.createDirectories(tmp.resolve(relative).getParent());
+    Files.writeString(tmp.resolve(relative), content);
+  }
+
   @Test
-  void incrementalPublishAddsTripsReplacesAggregatesAndCommitsTheRawFiles() throws Exception {
-    Files.createDirectories(tmp.resolve("aggregated/zone_daily"));
-    Files.writeString(tmp.resolve("aggregated/zone_daily/r0-part-00000-of-00001.parquet"), "old");
-    Files.createDirectories(tmp.resolve("processed/trips/pickup_date=2024-01-01"));
-    Files.writeString(tmp.resolve("processed/trips/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet"), "t0");
-    stage("r1", "aggregated/zone_daily/part-00000-of-00001.parquet", "new");
-    stage("r1", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "t1");
+  void incrementalPublishReplacesTheTouchedPartitionsOnlyAndCommitsTheRawFiles() throws Exception {
+    for (String zone : List.of("processed/trips", "aggregated/zone_daily", "aggregated/user_daily")) {
+      existing(zone + "/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet", "old 1");
+      existing(zone + "/pickup_date=2024-01-02/r0-part-00000-of-00001.parquet", "old 2");
+    }
+    existing("aggregated/anomalies/pickup_date=2024-01-02/r0-part-00000-of-00001.parquet", "old 2");
+    existing("rejected/r0-part-00000-of-00001.parquet", "old");
+    for (String zone : List.of("processed/trips", "aggregated/zone_daily", "aggregated/user_daily")) {
+      stage("r1", zone + "/pickup_date=2024-01-02/part-00000-of-00001.parquet", "new 2");
+      stage("r1", zone + "/pickup_date=2024-01-03/part-00000-of-00001.parquet", "new 3");
+    }
+    stage("r1", "rejected/part-00000-of-00001.parquet", "new");
     Lake lake = new Lake(new OutputLayout(tmp.toString()));
     Lake.RawFile f = rawFile(raw("a.csv", "header\nrow\n"));
 
-    lake.publish(lake.plan("r1", true, List.of(f), "{\"run\":\"r1\"}\n"));
+    // 2024-01-02 was recomputed and has no anomaly any more; 2024-01-01 was not touched.
+    lake.publish(lake.plan("r1", true, List.of(f), List.of("2024-01-02", "2024-01-03"), "{\"run\":\"r1\"}\n"));
 
-    assertEquals(List.of("aggregated/zone_daily/r1-part-00000-of-00001.parquet"), files("aggregated"));
-    assertEquals(
-        List.of(
-            "processed/trips/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet",
-            "processed/trips/pickup_date=2024-01-01/r1-part-00000-of-00001.parquet"),
-        files("processed"));
-    assertEquals("new", Files.readString(tmp.resolve("aggregated/zone_daily/r1-part-00000-of-00001.parquet")));
+    for (String zone : List.of("processed/trips", "aggregated/zone_daily", "aggregated/user_daily")) {
+      assertEquals(
+          List.of(
+              zone + "/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet",
+              zone + "/pickup_date=2024-01-02/r1-part-00000-of-00001.parquet",
+              zone + "/pickup_date=2024-01-03/r1-part-00000-of-00001.parquet"),
+          files(zone));
+      assertEquals("old 1", Files.readString(tmp.resolve(zone + "/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet")));
+    }
+    assertEquals(List.of(), files("aggregated/anomalies"));
+    assertEquals(List.of("rejected/r0-part-00000-of-00001.parquet", "rejected/r1-part-00000-of-00001.parquet"),
+        files("rejected"));
     assertEquals(List.of(), files("_temporary"), "staging is removed");
     assertEquals(List.of("_manifests/runs/r1.json"), files("_manifests"));
     assertEquals(List.of("_reports/run-r1.json"), files("_reports"));
@@ -84,9 +100,9 @@ class LakeTest {
     Lake lake = new Lake(new OutputLayout(tmp.toString()));
     stage("r1", "rejected/part-00000-of-00001.parquet", "x1");
     stage("r1", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "t1");
-    lake.publish(lake.plan("r1", false, List.of(rawFile(raw("a.csv", "1"))), "{}"));
+    lake.publish(lake.plan("r1", false, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}"));
     stage("r2", "rejected/part-00000-of-00001.parquet", "x2");
-    lake.publish(lake.plan("r2", false, List.of(rawFile(raw("b.csv", "2"))), "{}"));
+    lake.publish(lake.plan("r2", false, List.of(rawFile(raw("b.csv", "2"))), List.of(), "{}"));
 
     assertEquals(List.of("rejected/r2-part-00000-of-00001.parquet"), files("rejected"));
     assertEquals(List.of(), files("processed"));
@@ -99,7 +115,7 @@ class LakeTest {
     Lake lake = new Lake(new OutputLayout(tmp.toString()));
     stage("r1", "aggregated/zone_daily/part-00000-of-00002.parquet", "a");
     stage("r1", "aggregated/zone_daily/part-00001-of-00002.parquet", "b");
-    Lake.Plan plan = lake.plan("r1", true, List.of(rawFile(raw("a.csv", "1"))), "{}");
+    Lake.Plan plan = lake.plan("r1", true, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}");
     lake.begin(plan);
     // The run dies after publishing one of its two files.
     Map.Entry<String, String> first = plan.copies().entrySet().iterator().next();

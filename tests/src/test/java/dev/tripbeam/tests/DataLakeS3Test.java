@@ -24,8 +24,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The lake on a real S3 server (S3Proxy on 127.0.0.1, request signing on, credentials through the AWS provider
- * chain), the job on embedded Flink in its own JVM: raw zone → curated zones, incremental runs, bad objects, and a
- * full refresh run twice. The incremental lake must end equal, zone by zone, to one full run over the same objects.
+ * chain), the job on embedded Flink in its own JVM: raw zone → curated zones, incremental runs (new dates, late
+ * files touching old dates, conflicting copies, a file across a month boundary), bad objects, and a full refresh run
+ * twice. The incremental lake must end equal, every column of every zone, to one full run over the same objects.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataLakeS3Test {
@@ -149,7 +150,8 @@ class DataLakeS3Test {
     assertTrue(run2.stdout.contains("no new raw file") && run2.stdout.contains("7 already processed"), run2::toString);
     assertEquals(before, etags("lake/"), "a run with no new file changes no object");
 
-    // Run 3: two new objects; only they are read, trips seen in run 1 are duplicates, aggregates are recomputed.
+    // Run 3: two new objects; only they are read, with the processed trips of the dates they touch: trips seen in run
+    // 1 are duplicates, and the partitions of those dates alone are recomputed.
     batch2.forEach((name, bytes) -> s3.put(BUCKET, "raw/" + name, bytes));
     ForkedRun run3 = job("run3", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/lake", "--incremental=true", "--runId=run3");
     assertEquals(0, run3.exitCode, run3::toString);
@@ -157,14 +159,54 @@ class DataLakeS3Test {
     assertEquals(2, report3.get("inputs").size(), report3::toString);
     assertEquals(7, report3.get("inputs_already_processed").asInt());
     assertTrue(report3.at("/counts/duplicates").asLong() >= 1900, "rows 14001-16000 were processed in run 1: " + report3);
-    assertEquals(report1.at("/counts/valid").asLong(), report3.get("trips_processed_before").asLong());
-    for (String key : before.keySet()) {
-      if (key.startsWith("lake/processed/") || key.startsWith("lake/rejected/")) {
-        assertEquals(before.get(key), etags(key).get(key), key + " is kept as it was");
-      } else if (key.startsWith("lake/aggregated/")) {
-        assertFalse(etags(key).containsKey(key), key + " is replaced by the recomputed aggregates");
+    List<String> touched3 = new ArrayList<>();
+    report3.get("pickup_dates_recomputed").forEach(d -> touched3.add(d.asText()));
+    assertTrue(touched3.contains("2024-03-04") && touched3.contains("2021-01-01"), touched3::toString);
+    assertTrue(touched3.stream().noneMatch(d -> d.startsWith("2023-12")), "green's December is not touched: " + touched3);
+    assertEquals(
+        Long.parseLong(
+            Outputs.query(
+                    "select count(*) from read_parquet('" + lake1 + "/processed/trips/*/*.parquet') where "
+                        + "pickup_date::varchar in ('" + String.join("','", touched3) + "')")
+                .get(0)),
+        report3.get("trips_processed_before").asLong(),
+        "the processed trips of the touched dates, and only those, are read back");
+    assertTrue(report3.get("trips_processed_before").asLong() < report1.at("/counts/valid").asLong());
+    assertPartitionsReplaced(before, touched3);
+
+    // Run 4, late and conflicting data: copies of run 1's trips on their old dates, half of them with another tip
+    // (the lower tip makes the new copy the canonical one, so the copy run 1 kept becomes the rejected one), and a
+    // generated file whose trips span a month boundary (2024-03-31 to 2024-04-01).
+    Map<String, byte[]> batch3 = new LinkedHashMap<>();
+    List<String> late = new ArrayList<>();
+    for (int i = 101; i <= 700; i++) {
+      String[] f = yellow.get(i).split(",", -1);
+      if (i % 2 == 0 && !f[13].equals("0")) {
+        f[13] = "0";
       }
+      late.add(String.join(",", f));
     }
+    batch3.put("yellow-late.csv", csv(header, late));
+    Path boundary = tmp.resolve("boundary");
+    GenerateTrips.generate(
+        GenerateTrips.Settings.parse(
+            new String[] {
+              "--users=100", "--trips=1500", "--days=2", "--files=1", "--seed=12", "--start=2024-03-31",
+              "--output=" + boundary, "--templates=" + RealFiles.YELLOW_CSV
+            }));
+    batch3.put("app-boundary.parquet", Files.readAllBytes(boundary.resolve(GenerateTrips.fileName(0, "parquet"))));
+    Map<String, String> before4 = etags("lake/");
+    batch3.forEach((name, bytes) -> s3.put(BUCKET, "raw/" + name, bytes));
+    ForkedRun run4 = job("run4", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/lake", "--incremental=true", "--runId=run4");
+    assertEquals(0, run4.exitCode, run4::toString);
+    JsonNode report4 = json("lake/_reports/run-run4.json");
+    assertTrue(report4.get("reconciled").asBoolean(), report4::toString);
+    List<String> touched4 = new ArrayList<>();
+    report4.get("pickup_dates_recomputed").forEach(d -> touched4.add(d.asText()));
+    assertTrue(touched4.containsAll(List.of("2021-01-01", "2024-03-31", "2024-04-01")), touched4::toString);
+    assertTrue(report4.at("/counts/conflicting_duplicates").asLong() > 100, "tips changed on late copies: " + report4);
+    assertTrue(report4.at("/counts/duplicates").asLong() > 100, "unchanged late copies: " + report4);
+    assertPartitionsReplaced(before4, touched4);
 
     // The same objects in one full run, twice into the same output: the second run replaces, not doubles.
     ForkedRun full1 = job("full1", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/full", "--runId=full1");
@@ -185,11 +227,14 @@ class DataLakeS3Test {
     s3.download(BUCKET, "lake/", lake);
     assertZonesEqual(fullTwice, lake);
     JsonNode full = new ObjectMapper().readTree(s3.get(BUCKET, "full/_reports/run-full2.json"));
-    assertEquals(full.at("/counts/valid").asLong(), report1.at("/counts/valid").asLong() + report3.at("/counts/valid").asLong());
-    assertEquals(full.at("/counts/read").asLong(), report1.at("/counts/read").asLong() + report3.at("/counts/read").asLong());
-    assertEquals(
-        full.at("/counts/duplicates").asLong(),
-        report1.at("/counts/duplicates").asLong() + report3.at("/counts/duplicates").asLong());
+    for (String count : List.of("read", "valid", "duplicates", "conflicting_duplicates", "rejected_total")) {
+      assertEquals(
+          full.at("/counts/" + count).asLong(),
+          report1.at("/counts/" + count).asLong() + report3.at("/counts/" + count).asLong()
+              + report4.at("/counts/" + count).asLong(),
+          count + ": the incremental reports add up to the full run's");
+    }
+    assertTrue(full.at("/counts/conflicting_duplicates").asLong() > 100, full::toString);
     assertTrue(Outputs.userDaily(lake).size() > 100, "user_daily has the app trips");
     assertTrue(Outputs.zoneDaily(lake).size() > 100, "zone_daily has the TLC and app trips");
 
@@ -209,6 +254,29 @@ class DataLakeS3Test {
     assertEquals(Outputs.anomalies(expected), Outputs.anomalies(actual), "anomalies");
     assertEquals(Outputs.processedFingerprint(expected), Outputs.processedFingerprint(actual), "processed trips");
     assertEquals(Outputs.rejectedByReason(expected), Outputs.rejectedByReason(actual), "rejected");
+    assertEquals(Outputs.zones(expected), Outputs.zones(actual), "every column of every zone");
+  }
+
+  /**
+   * Every object of a partitioned zone is as it was unless its partition's date was recomputed, and then it is
+   * gone (replaced by the run's own files); rejected records are only added.
+   */
+  private void assertPartitionsReplaced(Map<String, String> before, List<String> touched) {
+    Map<String, String> after = etags("lake/");
+    for (Map.Entry<String, String> object : before.entrySet()) {
+      String key = object.getKey();
+      if (!key.startsWith("lake/processed/") && !key.startsWith("lake/aggregated/")
+          && !key.startsWith("lake/rejected/")) {
+        continue;
+      }
+      int at = key.indexOf("/pickup_date=");
+      String date = at < 0 ? null : key.substring(at + "/pickup_date=".length(), at + "/pickup_date=".length() + 10);
+      if (date != null && touched.contains(date)) {
+        assertFalse(after.containsKey(key), key + " is replaced by the recomputed partition");
+      } else {
+        assertEquals(object.getValue(), after.get(key), key + " is kept as it was");
+      }
+    }
   }
 
   private static byte[] csv(String header, List<String> rows) {

@@ -163,13 +163,23 @@ final class DuckDbReference implements AutoCloseable {
               + "from timed");
       s.execute(
           "create temp table valid as select * from classified where outcome = 'valid'");
+      // Copies of one trip: TLC rows equal on the key columns, app rows with one trip_id. The first in tripbeam's
+      // canonical order is kept; a copy equal to it in every content column is a duplicate, any other a conflicting
+      // duplicate (rejected).
+      String content =
+          "{'v': vendor, 'p': pickup, 'd': dropoff, 'pu': pu, 'do': do_, 'dist': dist, 'f': fare_c, 't': tip_c, "
+              + "'tl': tolls_c, 'tot': total_c, 'pc': passengers, 'pay': payment, 'u': user_id}";
       s.execute(
-          "create temp table uniq as select * from (select *, row_number() over (partition by source, vendor, "
-              + "pickup, dropoff, pu, do_, dist, total_c order by fare_c, tip_c, tolls_c, passengers nulls first, "
-              + "payment nulls first) as rn from valid where source <> 'app') where rn = 1 "
-              + "union all select * from (select *, row_number() over (partition by trip_id order by fare_c, tip_c, "
-              + "tolls_c, passengers nulls first, payment nulls first, user_id nulls first, pickup, dropoff) as rn "
-              + "from valid where source = 'app') where rn = 1");
+          "create temp table ranked as select *, row_number() over w1 as rn, "
+              + content + " is not distinct from first_value(" + content + ") over w1 as same "
+              + "from valid where source <> 'app' window w1 as (partition by source, vendor, pickup, dropoff, pu, do_, "
+              + "dist, total_c order by fare_c, tip_c, tolls_c, passengers nulls first, payment nulls first) "
+              + "union all select *, row_number() over w2 as rn, "
+              + content + " is not distinct from first_value(" + content + ") over w2 as same "
+              + "from valid where source = 'app' window w2 as (partition by trip_id order by fare_c, tip_c, tolls_c, "
+              + "passengers nulls first, payment nulls first, user_id nulls first, vendor nulls first, pickup, "
+              + "dropoff, pu, do_, dist, total_c)");
+      s.execute("create temp table uniq as select * exclude (same) from ranked where rn = 1");
     }
   }
 
@@ -215,20 +225,22 @@ final class DuckDbReference implements AutoCloseable {
 
   /**
    * Expected fare anomalies of every source, without trip ids (TLC ids are tripbeam's own hash), sorted: {@code
-   * route|fare_per_mile|route_median|route_mad|route_trips|score}. A route (pickup zone to dropoff zone) is scored
-   * over its trips of at least 0.5 mile when it has at least 30; a trip is an anomaly when |x - median| / (1.4826 *
-   * MAD) > 6, with x its fare per mile; DuckDB's median averages the middle two of an even count.
+   * date:route|fare_per_mile|route_median|route_mad|route_trips|score}. A route-day (pickup zone to dropoff zone,
+   * New York pickup date) is scored over its trips of at least 0.5 mile when it has at least 30; a trip is an anomaly
+   * when |x - median| / (1.4826 * MAD) > 6, with x its fare per mile; DuckDB's median averages the middle two of an
+   * even count.
    */
   List<String> anomalies() throws SQLException {
     return Outputs.typedRows(
         connection,
-        "with x as (select pu, do_, fare_c / 100.0 / dist as fpm from uniq where dist >= 0.5), "
-            + "routes as (select pu, do_, count(*) as n, median(fpm) as med from x group by pu, do_ "
+        "with x as (select ny_date(pickup) as d, pu, do_, fare_c / 100.0 / dist as fpm from uniq where dist >= 0.5), "
+            + "routes as (select d, pu, do_, count(*) as n, median(fpm) as med from x group by d, pu, do_ "
             + "  having count(*) >= 30), "
-            + "mads as (select x.pu, x.do_, any_value(n) as n, any_value(med) as med, "
-            + "  median(abs(x.fpm - med)) as mad from x join routes using (pu, do_) group by x.pu, x.do_) "
-            + "select x.pu || '>' || x.do_, x.fpm, med, mad, n, abs(x.fpm - med) / (1.4826 * mad) as score "
-            + "from x join mads using (pu, do_) where mad > 0 and abs(x.fpm - med) / (1.4826 * mad) > 6 "
+            + "mads as (select x.d, x.pu, x.do_, any_value(n) as n, any_value(med) as med, "
+            + "  median(abs(x.fpm - med)) as mad from x join routes using (d, pu, do_) group by x.d, x.pu, x.do_) "
+            + "select x.d::varchar || ':' || x.pu || '>' || x.do_, x.fpm, med, mad, n, "
+            + "abs(x.fpm - med) / (1.4826 * mad) as score "
+            + "from x join mads using (d, pu, do_) where mad > 0 and abs(x.fpm - med) / (1.4826 * mad) > 6 "
             + "order by 1, 2");
   }
 
@@ -243,7 +255,10 @@ final class DuckDbReference implements AutoCloseable {
             + "strftime(timezone('America/New_York', pickup::timestamptz), '%Y-%m-%d %H:%M:%S') from uniq order by all");
   }
 
-  /** Expected counts: read, valid (unique), duplicates, and rejected per reason. */
+  /**
+   * Expected counts: read, valid (unique), duplicates, conflicting duplicates, and rejected per reason (conflicting
+   * duplicates among them).
+   */
   Map<String, Long> counts() throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Statement s = connection.createStatement()) {
@@ -257,11 +272,16 @@ final class DuckDbReference implements AutoCloseable {
       try (ResultSet r =
           s.executeQuery(
               "select (select count(*) from typed), (select count(*) from uniq), "
-                  + "(select count(*) from valid) - (select count(*) from uniq)")) {
+                  + "(select count(*) from ranked where rn > 1 and same), "
+                  + "(select count(*) from ranked where rn > 1 and not same)")) {
         r.next();
         counts.put("read", r.getLong(1));
         counts.put("valid", r.getLong(2));
         counts.put("duplicates", r.getLong(3));
+        counts.put("conflicting_duplicates", r.getLong(4));
+        if (r.getLong(4) > 0) {
+          counts.put("rejected.conflicting_duplicate", r.getLong(4));
+        }
       }
     }
     return counts;

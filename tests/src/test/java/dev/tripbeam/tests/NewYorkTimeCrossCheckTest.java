@@ -136,11 +136,11 @@ class NewYorkTimeCrossCheckTest {
         List.of("DATE|TIMESTAMP WITH TIME ZONE|TIMESTAMP WITH TIME ZONE"),
         Outputs.typedRows(
             "select distinct typeof(pickup_date), typeof(first_pickup_ts), typeof(last_dropoff_ts) from read_parquet('"
-                + tmp.resolve("out") + "/aggregated/user_daily/*.parquet')"));
+                + tmp.resolve("out") + "/aggregated/user_daily/*/*.parquet', hive_partitioning=false)"));
     assertEquals(
         List.of("DATE"),
         Outputs.typedRows(
             "select distinct typeof(pickup_date) from read_parquet('" + tmp.resolve("out")
-                + "/aggregated/zone_daily/*.parquet')"));
+                + "/aggregated/zone_daily/*/*.parquet', hive_partitioning=false)"));
   }
 }

@@ -31,11 +31,23 @@ final class Outputs {
     }
   }
 
+  /**
+   * Whether a zone's glob (a folder under the output; partitioned zones end in {@code /*}) holds any Parquet file: a
+   * partitioned zone without rows has no partition, and DuckDB refuses a glob that matches nothing.
+   */
+  static boolean hasFiles(Path output, String zone) throws SQLException {
+    return !query("select count(*) from glob('" + output + "/" + zone + "/*.parquet')").get(0).equals("0");
+  }
+
   /** Every zone_daily row, every column, sorted. */
   static List<String> zoneDaily(Path output) throws SQLException {
+    if (!hasFiles(output, "aggregated/zone_daily/*")) {
+      return List.of();
+    }
     return query(
         "select pickup_date, pu_zone_id, borough, zone, trips, passengers, distance_miles, fare_cents, tip_cents, "
-            + "total_cents, avg_duration_s from read_parquet('" + output + "/aggregated/zone_daily/*.parquet') "
+            + "total_cents, avg_duration_s from read_parquet('" + output
+            + "/aggregated/zone_daily/*/*.parquet', hive_partitioning=false) "
             + "order by pickup_date, pu_zone_id");
   }
 
@@ -69,17 +81,24 @@ final class Outputs {
 
   /** user_daily rows in {@link ReferenceModel#userDaily()} form. */
   static List<String> userDaily(Path output) throws SQLException {
+    if (!hasFiles(output, "aggregated/user_daily/*")) {
+      return List.of();
+    }
     return typedRows(
         "select user_id, pickup_date, trips, distance_miles, total_cents, epoch_us(first_pickup_ts), "
             + "epoch_us(last_dropoff_ts), journeys, distinct_zones from read_parquet('" + output
-            + "/aggregated/user_daily/*.parquet') order by user_id || '|' || pickup_date");
+            + "/aggregated/user_daily/*/*.parquet', hive_partitioning=false) order by user_id || '|' || pickup_date");
   }
 
   /** anomaly rows in {@link ReferenceModel#anomalies()} form. */
   static List<String> anomalies(Path output) throws SQLException {
+    if (!hasFiles(output, "aggregated/anomalies/*")) {
+      return List.of();
+    }
     return typedRows(
         "select trip_id, pu_zone_id::varchar || '>' || do_zone_id::varchar, fare_per_mile, route_median, route_mad, "
-            + "route_trips, score from read_parquet('" + output + "/aggregated/anomalies/*.parquet') order by trip_id");
+            + "route_trips, score from read_parquet('" + output
+            + "/aggregated/anomalies/*/*.parquet', hive_partitioning=false) order by trip_id");
   }
 
   /** Row count and an order-independent fingerprint of every column of the processed trips. */
@@ -92,6 +111,9 @@ final class Outputs {
    * by DuckDB ({@code t::varchar} of the row), the renderings sorted, so any difference in any column shows.
    */
   static String fingerprint(Path output, String zone) throws SQLException {
+    if (!hasFiles(output, zone)) {
+      return "0|no file";
+    }
     return query(
             "select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) "
                 + "from read_parquet('" + output + "/" + zone + "/*.parquet', hive_partitioning=false) t")
@@ -102,7 +124,7 @@ final class Outputs {
   static Map<String, String> zones(Path output) throws SQLException {
     Map<String, String> zones = new LinkedHashMap<>();
     for (String zone :
-        List.of("processed/trips/*", "aggregated/zone_daily", "aggregated/user_daily", "aggregated/anomalies",
+        List.of("processed/trips/*", "aggregated/zone_daily/*", "aggregated/user_daily/*", "aggregated/anomalies/*",
             "rejected")) {
       zones.put(zone, fingerprint(output, zone));
     }

@@ -123,7 +123,13 @@ class PerUserOutputsTest {
   @Test
   void generatedDirtIsAccountedFor() {
     assertEquals(generated[0], direct.report.read());
-    assertEquals(generated[2], direct.report.duplicates(), "duplicate copies of valid trips");
+    assertEquals(
+        generated[2],
+        direct.report.duplicates() + direct.report.conflictingDuplicates(),
+        "duplicate copies of valid trips, exact or with another tip");
+    assertTrue(direct.report.conflictingDuplicates() > 0, "the generator changes the tip of every second copy");
+    assertEquals(model.duplicates, direct.report.duplicates(), "exact copies, as the reference model counts them");
+    assertEquals(model.conflicting, direct.report.conflictingDuplicates(), "conflicting copies, as the model counts");
     assertEquals(model.unique.size(), direct.report.valid());
     assertTrue(direct.report.rejectedTotal() >= generated[1], direct.report.rejected()::toString);
     assertTrue(direct.report.reconciled());

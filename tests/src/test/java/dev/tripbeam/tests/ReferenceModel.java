@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -22,6 +23,9 @@ import java.util.TreeMap;
  */
 final class ReferenceModel {
   final List<Trip> unique = new ArrayList<>();
+  /** Copies equal in content to the kept one, and copies that differ from it (rejected as conflicting). */
+  long duplicates;
+  long conflicting;
 
   ReferenceModel(List<Path> files) throws Exception {
     Set<Integer> known = new HashSet<>();
@@ -29,17 +33,36 @@ final class ReferenceModel {
       known.add(z.getLocationId());
     }
     TripRules rules = TripRules.defaults();
-    Map<String, Trip> byId = new TreeMap<>();
+    Map<String, List<Trip>> byId = new TreeMap<>();
     for (Path file : files) {
       TripFileReader.read(file.toString(), InputFormat.AUTO, TripFileReader.localOpener(file), raw -> {
         TripRules.Outcome o = rules.check(raw, known::contains);
         if (o.isValid()) {
-          byId.merge(o.getTrip().getTripId(), o.getTrip(),
-              (x, y) -> DeduplicateTrips.CANONICAL_ORDER.compare(x, y) <= 0 ? x : y);
+          byId.computeIfAbsent(o.getTrip().getTripId(), id -> new ArrayList<>()).add(o.getTrip());
         }
       });
     }
-    unique.addAll(byId.values());
+    for (List<Trip> copies : byId.values()) {
+      copies.sort(DeduplicateTrips.CANONICAL_ORDER);
+      Trip kept = copies.get(0);
+      unique.add(kept);
+      for (Trip copy : copies.subList(1, copies.size())) {
+        boolean same =
+            Objects.equals(kept.getUserId(), copy.getUserId()) && kept.getPickupMicros() == copy.getPickupMicros()
+                && kept.getDropoffMicros() == copy.getDropoffMicros() && kept.getPuZoneId() == copy.getPuZoneId()
+                && kept.getDoZoneId() == copy.getDoZoneId() && kept.getDistanceMiles() == copy.getDistanceMiles()
+                && kept.getFareCents() == copy.getFareCents() && kept.getTipCents() == copy.getTipCents()
+                && kept.getTollsCents() == copy.getTollsCents() && kept.getTotalCents() == copy.getTotalCents()
+                && Objects.equals(kept.getPassengerCount(), copy.getPassengerCount())
+                && Objects.equals(kept.getPaymentType(), copy.getPaymentType())
+                && Objects.equals(kept.getVendorId(), copy.getVendorId()) && kept.getSource().equals(copy.getSource());
+        if (same) {
+          duplicates++;
+        } else {
+          conflicting++;
+        }
+      }
+    }
   }
 
   /** user|date|trips|distance|total|first pickup micros|last dropoff micros|journeys|distinct zones, sorted. */
@@ -75,16 +98,22 @@ final class ReferenceModel {
     return rows;
   }
 
-  /** trip|route|fare per mile|median|mad|route trips|score, sorted by trip id. */
+  /**
+   * trip|route|fare per mile|median|mad|route trips|score, sorted by trip id. A trip's baseline is its route's trips
+   * of at least 0.5 mile picked up on the same New York date.
+   */
   List<String> anomalies() {
-    Map<String, List<Trip>> routes = new TreeMap<>();
+    Map<String, List<Trip>> routeDays = new TreeMap<>();
     for (Trip t : unique) {
       if (t.getDistanceMiles() >= 0.5) {
-        routes.computeIfAbsent(t.getPuZoneId() + ">" + t.getDoZoneId(), k -> new ArrayList<>()).add(t);
+        routeDays
+            .computeIfAbsent(t.getPickupDate() + " " + t.getPuZoneId() + ">" + t.getDoZoneId(), k -> new ArrayList<>())
+            .add(t);
       }
     }
     Map<String, String> flagged = new TreeMap<>();
-    routes.forEach((route, trips) -> {
+    routeDays.forEach((routeDay, trips) -> {
+      String route = routeDay.substring(routeDay.indexOf(' ') + 1);
       if (trips.size() < 30) {
         return;
       }

@@ -64,7 +64,8 @@ class SliceAcrossRunnersTest {
     try (DuckDbReference duck = new DuckDbReference(List.of(slice), List.of(), RealFiles.ZONES)) {
       Map<String, Long> expected = duck.counts();
       assertEquals(expected, RealDataCrossCheckTest.reportCounts(directReport()));
-      assertEquals(2L, expected.get("duplicates"), "two added copies of one real trip");
+      assertEquals(1L, expected.get("duplicates"), "an exact copy of a real trip");
+      assertEquals(1L, expected.get("conflicting_duplicates"), "a copy of the same trip with another tip");
       assertEquals(1L, expected.get("rejected.unparseable"), "the truncated last line");
       assertTrue(expected.get("rejected.negative_amount") > 0, expected::toString);
     }
@@ -74,6 +75,9 @@ class SliceAcrossRunnersTest {
   void directRunMetricsAgreeWithTheReport() throws Exception {
     long duplicates = Outputs.counter(direct.result, "DeduplicateTrips", "duplicates");
     assertEquals(direct.report.duplicates(), duplicates);
-    assertEquals(2L, duplicates);
+    assertEquals(1L, duplicates);
+    long conflicting = Outputs.counter(direct.result, "DeduplicateTrips", "conflicting_duplicates");
+    assertEquals(direct.report.conflictingDuplicates(), conflicting);
+    assertEquals(1L, conflicting);
   }
 }

@@ -16,8 +16,17 @@ public abstract class CheckedTrip {
   /** Label of the rows read from raw files. */
   public static final String READ_ROWS = "read_rows";
 
-  /** Label of the copies deduplication removed. */
+  /** Label of the copies deduplication removed whose content equals the kept copy's. */
   public static final String COPIES_REMOVED = "duplicates.copies_removed";
+
+  /** Label of the copies deduplication rejected because their content differs from the kept copy's. */
+  public static final String CONFLICTING_COPIES = "duplicates.conflicting";
+
+  /**
+   * Prefix of the label counting one file's valid trips picked up on one New York date: {@code
+   * file_date:YYYY-MM-DD:<url-encoded path>} (the manifest records which raw files hold which dates).
+   */
+  public static final String FILE_DATE_PREFIX = "file_date:";
 
   /** Prefix of the label counting one file's failure: {@code file_error:<reason>:<url-encoded path>}. */
   public static final String FILE_ERROR_PREFIX = "file_error:";

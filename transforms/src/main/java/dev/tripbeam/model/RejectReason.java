@@ -21,7 +21,12 @@ public enum RejectReason {
   NEGATIVE_DISTANCE("negative_distance"),
   IMPLAUSIBLE_DISTANCE("implausible_distance"),
   NEGATIVE_AMOUNT("negative_amount"),
-  IMPLAUSIBLE_SPEED("implausible_speed");
+  IMPLAUSIBLE_SPEED("implausible_speed"),
+  /**
+   * Not a validation rule: a copy of a trip id whose content differs from the copy deduplication kept (see
+   * {@code DeduplicateTrips}).
+   */
+  CONFLICTING_DUPLICATE("conflicting_duplicate");
 
   private final String code;
 

@@ -86,8 +86,47 @@ public abstract class Trip {
 
   public abstract @Nullable String getUserId();
 
+  /** Lineage: the raw file the trip was read from (empty where unknown). Not part of the trip's content. */
+  public abstract String getSourceFile();
+
+  /** Lineage: the trip's row in its raw file (1 = first data row; 0 where unknown). Not part of its content. */
+  public abstract long getSourceRow();
+
+  /** Whether {@code other} holds the same trip with the same content: every field but the lineage. */
+  public boolean sameContentAs(Trip other) {
+    return differingFields(other).isEmpty();
+  }
+
+  /** The content fields (column names of the processed zone) in which {@code other} differs from this trip. */
+  public java.util.List<String> differingFields(Trip other) {
+    java.util.List<String> d = new java.util.ArrayList<>();
+    differs(d, "trip_id", getTripId(), other.getTripId());
+    differs(d, "source", getSource(), other.getSource());
+    differs(d, "vendor_id", getVendorId(), other.getVendorId());
+    differs(d, "pickup_datetime", getPickupMicros(), other.getPickupMicros());
+    differs(d, "dropoff_datetime", getDropoffMicros(), other.getDropoffMicros());
+    differs(d, "pu_zone_id", getPuZoneId(), other.getPuZoneId());
+    differs(d, "do_zone_id", getDoZoneId(), other.getDoZoneId());
+    differs(d, "passenger_count", getPassengerCount(), other.getPassengerCount());
+    differs(d, "trip_distance", getDistanceMiles(), other.getDistanceMiles());
+    differs(d, "fare_cents", getFareCents(), other.getFareCents());
+    differs(d, "tip_cents", getTipCents(), other.getTipCents());
+    differs(d, "tolls_cents", getTollsCents(), other.getTollsCents());
+    differs(d, "total_cents", getTotalCents(), other.getTotalCents());
+    differs(d, "payment_type", getPaymentType(), other.getPaymentType());
+    differs(d, "user_id", getUserId(), other.getUserId());
+    return d;
+  }
+
+  private static void differs(java.util.List<String> into, String field, @Nullable Object a, @Nullable Object b) {
+    if (!java.util.Objects.equals(a, b)) {
+      into.add(field);
+    }
+  }
+
+  /** A builder without lineage (empty source file, row 0) until one is set. */
   public static Builder builder() {
-    return new AutoValue_Trip.Builder();
+    return new AutoValue_Trip.Builder().setSourceFile("").setSourceRow(0);
   }
 
   public abstract Builder toBuilder();
@@ -132,6 +171,10 @@ public abstract class Trip {
     public abstract Builder setPaymentType(@Nullable Integer value);
 
     public abstract Builder setUserId(@Nullable String value);
+
+    public abstract Builder setSourceFile(String value);
+
+    public abstract Builder setSourceRow(long value);
 
     public abstract Trip build();
   }

@@ -1,11 +1,15 @@
 package dev.tripbeam.transforms;
 
 import dev.tripbeam.model.CheckedTrip;
+import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -14,17 +18,22 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Keeps one trip per trip id, and counts as data the copies it removes.
+ * Keeps one trip per trip id; counts the copies it removes, and rejects the copies whose content differs.
  *
  * <p>Input and output: one stream of {@link CheckedTrip}s. Trips (copies of one trip share its id) come out one per
- * id: when copies differ outside the key, the one first in {@link #CANONICAL_ORDER} is kept, so every runner keeps the
- * same one; for each id that had copies a count {@value CheckedTrip#COPIES_REMOVED} of the copies removed follows it,
- * a count made where the copies disappear rather than derived from the other counts. Rejected records pass unchanged
- * and counts come out summed per label, so the one shuffle deduplication needs also carries them (a second output
- * would copy every trip once more on Flink). The shuffle ships batches per bucket of trip ids ({@link GroupByBucket}).
- * Metrics: counters {@code unique} and {@code duplicates} in namespace {@value #STEP}.
+ * id: the copy first in {@link #CANONICAL_ORDER} is kept, so every runner, and every sequence of incremental runs,
+ * keeps the same one. A copy whose content ({@link Trip#differingFields}: every field but the lineage) equals the
+ * kept copy's is a duplicate, counted under {@value CheckedTrip#COPIES_REMOVED}; any other copy is a conflicting
+ * duplicate, counted under {@value CheckedTrip#CONFLICTING_COPIES} and emitted as a rejected record {@code
+ * conflicting_duplicate} with its lineage, its content as JSON and, in the detail, the kept copy's lineage and the
+ * fields that differ. Counts are made where copies disappear, not derived from other counts. Rejected records pass
+ * unchanged and counts come out summed per label, so the one shuffle deduplication needs also carries them (a
+ * second output would copy every trip once more on Flink). The shuffle ships batches per bucket of trip ids
+ * ({@link GroupByBucket}). Metrics: counters {@code unique}, {@code duplicates} and {@code conflicting_duplicates}
+ * in namespace {@value #STEP}.
  */
 public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> {
   public static final String STEP = "DeduplicateTrips";
@@ -44,7 +53,9 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
           .thenComparingInt(Trip::getDoZoneId)
           .thenComparingDouble(Trip::getDistanceMiles)
           .thenComparingLong(Trip::getTotalCents)
-          .thenComparing(Trip::getSource);
+          .thenComparing(Trip::getSource)
+          .thenComparing(Trip::getSourceFile)
+          .thenComparingLong(Trip::getSourceRow);
 
   private DeduplicateTrips() {}
 
@@ -74,52 +85,133 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
   }
 
   /**
-   * Per bucket: emits the canonical copy of each trip id (and a count of the copies removed), the sum of each count
-   * label, and rejected records as they are.
+   * Per bucket: emits the canonical copy of each trip id, a rejected record per conflicting copy, the bucket's counts
+   * of copies removed and rejected, the sum of each count label, and rejected records as they are.
    */
   private static final class PickFn extends DoFn<KV<Integer, Iterable<List<CheckedTrip>>>, CheckedTrip> {
     private final Counter unique = Metrics.counter(STEP, "unique");
     private final Counter duplicates = Metrics.counter(STEP, "duplicates");
+    private final Counter conflicting = Metrics.counter(STEP, "conflicting_duplicates");
 
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<List<CheckedTrip>>> bucket, OutputReceiver<CheckedTrip> out) {
-      Map<String, CheckedTrip> trips = new HashMap<>();
+      Map<String, Trip> first = new HashMap<>();
+      Map<String, List<Trip>> copies = new HashMap<>();
       Map<String, CheckedTrip> counts = new HashMap<>();
       for (List<CheckedTrip> batch : bucket.getValue()) {
         for (CheckedTrip record : batch) {
           switch (record.getKind()) {
-            case TRIP -> trips.merge(record.trip().getTripId(), record, DeduplicateTrips::merge);
+            case TRIP -> {
+              Trip trip = record.trip();
+              Trip earlier = first.putIfAbsent(trip.getTripId(), trip);
+              if (earlier != null) {
+                copies.computeIfAbsent(trip.getTripId(), id -> new ArrayList<>(List.of(earlier))).add(trip);
+              }
+            }
             case COUNT -> counts.merge(record.getLabel(), record, DeduplicateTrips::merge);
             case REJECTED -> out.output(record);
           }
         }
       }
       counts.values().forEach(out::output);
-      for (CheckedTrip chosen : trips.values()) {
-        long removed = chosen.getCount() - 1;
+      long removed = 0;
+      long rejected = 0;
+      for (Trip trip : first.values()) {
         unique.inc();
-        if (removed == 0) {
-          out.output(chosen);
-        } else {
-          duplicates.inc(removed);
-          out.output(CheckedTrip.trip(chosen.trip()));
-          out.output(CheckedTrip.count(CheckedTrip.COPIES_REMOVED, removed));
+        List<Trip> all = copies.get(trip.getTripId());
+        if (all == null) {
+          out.output(CheckedTrip.trip(trip));
+          continue;
         }
+        Trip kept = Collections.min(all, CANONICAL_ORDER);
+        out.output(CheckedTrip.trip(kept));
+        for (Trip copy : all) {
+          if (copy == kept) {
+            continue;
+          }
+          List<String> differing = kept.differingFields(copy);
+          if (differing.isEmpty()) {
+            removed++;
+          } else {
+            rejected++;
+            out.output(CheckedTrip.rejected(conflict(kept, copy, differing)));
+          }
+        }
+      }
+      if (removed > 0) {
+        duplicates.inc(removed);
+        out.output(CheckedTrip.count(CheckedTrip.COPIES_REMOVED, removed));
+      }
+      if (rejected > 0) {
+        conflicting.inc(rejected);
+        out.output(CheckedTrip.count(CheckedTrip.CONFLICTING_COPIES, rejected));
       }
     }
   }
 
-  /** Two records of one trip id or one count label: the canonical trip with both copy counts, or the sum. */
+  /** The rejected record of a copy whose content differs from the kept copy's. */
+  static RejectedRecord conflict(Trip kept, Trip copy, List<String> differing) {
+    return RejectedRecord.of(
+        RejectReason.CONFLICTING_DUPLICATE,
+        STEP,
+        copy.getSourceFile(),
+        copy.getSourceRow(),
+        json(copy),
+        "trip " + copy.getTripId() + " kept as read from " + kept.getSourceFile() + " row " + kept.getSourceRow()
+            + "; this copy differs in " + String.join(", ", differing));
+  }
+
+  /** A trip's content and lineage as one JSON object, with the processed zone's column names. */
+  static String json(Trip t) {
+    StringBuilder b = new StringBuilder("{");
+    field(b, "trip_id", t.getTripId());
+    field(b, "source", t.getSource());
+    field(b, "vendor_id", t.getVendorId());
+    field(b, "pickup_datetime", t.getPickup().toString());
+    field(b, "dropoff_datetime", t.getDropoff().toString());
+    field(b, "pu_zone_id", t.getPuZoneId());
+    field(b, "do_zone_id", t.getDoZoneId());
+    field(b, "passenger_count", t.getPassengerCount());
+    field(b, "trip_distance", t.getDistanceMiles());
+    field(b, "fare_cents", t.getFareCents());
+    field(b, "tip_cents", t.getTipCents());
+    field(b, "tolls_cents", t.getTollsCents());
+    field(b, "total_cents", t.getTotalCents());
+    field(b, "payment_type", t.getPaymentType());
+    field(b, "user_id", t.getUserId());
+    field(b, "source_file", t.getSourceFile());
+    field(b, "source_row", t.getSourceRow());
+    b.setLength(b.length() - 1);
+    return b.append('}').toString();
+  }
+
+  private static void field(StringBuilder b, String name, @Nullable Object value) {
+    b.append('"').append(name).append("\":");
+    if (value instanceof String text) {
+      b.append('"');
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '"' || c == '\\') {
+          b.append('\\').append(c);
+        } else if (c < 0x20) {
+          b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        } else {
+          b.append(c);
+        }
+      }
+      b.append('"');
+    } else {
+      b.append(value);
+    }
+    b.append(',');
+  }
+
+  /** Two counts of one label: their sum. */
   static CheckedTrip merge(CheckedTrip a, CheckedTrip b) {
-    if (a.getKind() != b.getKind() || a.getKind() == CheckedTrip.Kind.REJECTED) {
+    if (a.getKind() != CheckedTrip.Kind.COUNT || b.getKind() != CheckedTrip.Kind.COUNT) {
       throw new IllegalStateException("cannot merge " + a.getKind() + " with " + b.getKind());
     }
-    long count = a.getCount() + b.getCount();
-    if (a.getKind() == CheckedTrip.Kind.COUNT) {
-      return CheckedTrip.count(a.getLabel(), count);
-    }
-    Trip best = CANONICAL_ORDER.compare(b.trip(), a.trip()) < 0 ? b.trip() : a.trip();
-    return CheckedTrip.trip(best, count);
+    return CheckedTrip.count(a.getLabel(), a.getCount() + b.getCount());
   }
 }

@@ -25,12 +25,14 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Flags trips whose fare per mile is an outlier on their route.
+ * Flags trips whose fare per mile is an outlier on their route that day.
  *
  * <p>Input: valid unique {@link Trip}s (any source). Output: a {@link FareAnomaly} per trip of at least
- * {@code minMiles} (default 0.5) on a route (pickup zone to dropoff zone) with at least {@code minTrips} (default 30)
- * such trips, whose robust score {@code |x - median| / (1.4826 * MAD)} exceeds {@code threshold} (default 6). A route
- * whose MAD is 0 flags nothing (the score is undefined). Metrics: {@code routes_scored}, {@code anomalies} in
+ * {@code minMiles} (default 0.5) on a route-day (pickup zone to dropoff zone, New York pickup date) with at least
+ * {@code minTrips} (default 30) such trips, whose robust score {@code |x - median| / (1.4826 * MAD)} exceeds {@code threshold} (default 6). A route
+ * whose MAD is 0 flags nothing (the score is undefined). The baseline of a trip is its route's trips of the same
+ * pickup date, so the anomalies of a date depend on that date's trips alone and an incremental run recomputes only
+ * the dates it touches. Metrics: {@code routes_scored}, {@code anomalies} in
  * namespace {@value #STEP}.
  */
 public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCollection<FareAnomaly>> {
@@ -109,7 +111,7 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
       if (t.getDistanceMiles() >= minMiles) {
         out.output(
             KV.of(
-                t.getPuZoneId() + ">" + t.getDoZoneId(),
+                t.getPickupEpochDay() + ":" + t.getPuZoneId() + ">" + t.getDoZoneId(),
                 new RouteFare(t.getTripId(), t.getPickupMicros(), t.getPuZoneId(), t.getDoZoneId(),
                     t.getDistanceMiles(), t.getFareCents())));
       }

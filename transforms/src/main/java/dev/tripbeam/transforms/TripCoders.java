@@ -293,6 +293,8 @@ public final class TripCoders {
       out.writeLong(t.getTotalCents());
       writeInt(out, t.getPaymentType());
       writeString(out, t.getUserId());
+      writeString(out, t.getSourceFile());
+      VarInt.encode(t.getSourceRow(), out);
     }
 
     @Override
@@ -313,6 +315,8 @@ public final class TripCoders {
           .setTotalCents(in.readLong())
           .setPaymentType(readInt(in))
           .setUserId(readString(in))
+          .setSourceFile(readString(in))
+          .setSourceRow(VarInt.decodeLong(in))
           .build();
     }
   }

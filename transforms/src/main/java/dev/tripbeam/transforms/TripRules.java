@@ -141,7 +141,9 @@ public abstract class TripRules implements Serializable {
             .setTollsCents(tolls)
             .setTotalCents(total)
             .setPaymentType(payment)
-            .setUserId(raw.getUserId());
+            .setUserId(raw.getUserId())
+            .setSourceFile(raw.getSourceFile())
+            .setSourceRow(raw.getRowNumber());
     String tripId =
         raw.getTripId() != null
             ? raw.getTripId()

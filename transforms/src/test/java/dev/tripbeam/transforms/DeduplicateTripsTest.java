@@ -46,21 +46,66 @@ class DeduplicateTripsTest {
   }
 
   @Test
-  void keepsOneCanonicalCopyPerTripIdAndCountsTheRest(TestPipeline p) {
-    Trip original = TestTrips.trip(T0, 6, 142, 43, 2.1, 800, 0);
-    // Copies share the key (and so the id) but differ outside it: the lowest tip is the canonical one.
-    Trip tipped = original.toBuilder().setTipCents(150).build();
-    Trip moreTipped = original.toBuilder().setTipCents(300).setPassengerCount(4).build();
-    Trip other = TestTrips.trip(T0.plusHours(1), 20, 132, 236, 17.3, 5200, 1000);
-    List<Trip> input = new ArrayList<>(List.of(moreTipped, original, other, tipped, original));
+  void keepsOneCanonicalCopyPerTripIdCountsExactCopiesAndRejectsConflictingOnes(TestPipeline p) {
+    Trip original = lineage(TestTrips.trip(T0, 6, 142, 43, 2.1, 800, 0), "a.csv", 3);
+    // Exact copies: the same content read from other rows; the first in lineage order is kept.
+    Trip copy = lineage(original, "b.csv", 1);
+    Trip copyLater = lineage(original, "b.csv", 9);
+    // Conflicting copies share the key (and so the id) but differ outside it.
+    Trip tipped = lineage(original.toBuilder().setTipCents(150).build(), "c.csv", 4);
+    Trip moreTipped = lineage(original.toBuilder().setTipCents(300).setPassengerCount(4).build(), "c.csv", 5);
+    Trip other = lineage(TestTrips.trip(T0.plusHours(1), 20, 132, 236, 17.3, 5200, 1000), "a.csv", 4);
+    List<Trip> input = new ArrayList<>(List.of(moreTipped, copyLater, original, other, tipped, copy));
     Collections.shuffle(input, new java.util.Random(7));
 
     PAssert.that(deduplicate(p, checked(input)))
         .containsInAnyOrder(
-            CheckedTrip.trip(original), CheckedTrip.trip(other), CheckedTrip.count(CheckedTrip.COPIES_REMOVED, 3));
+            CheckedTrip.trip(original),
+            CheckedTrip.trip(other),
+            CheckedTrip.count(CheckedTrip.COPIES_REMOVED, 2),
+            CheckedTrip.count(CheckedTrip.CONFLICTING_COPIES, 2),
+            CheckedTrip.rejected(
+                RejectedRecord.of(
+                    RejectReason.CONFLICTING_DUPLICATE,
+                    DeduplicateTrips.STEP,
+                    "c.csv",
+                    4,
+                    DeduplicateTrips.json(tipped),
+                    "trip " + original.getTripId() + " kept as read from a.csv row 3; this copy differs in tip_cents")),
+            CheckedTrip.rejected(
+                RejectedRecord.of(
+                    RejectReason.CONFLICTING_DUPLICATE,
+                    DeduplicateTrips.STEP,
+                    "c.csv",
+                    5,
+                    DeduplicateTrips.json(moreTipped),
+                    "trip " + original.getTripId() + " kept as read from a.csv row 3; this copy differs in "
+                        + "passenger_count, tip_cents")));
     PipelineResult result = p.run();
     assertEquals(2L, counter(result, "unique"));
-    assertEquals(3L, counter(result, "duplicates"));
+    assertEquals(2L, counter(result, "duplicates"));
+    assertEquals(2L, counter(result, "conflicting_duplicates"));
+  }
+
+  @Test
+  void aCopyKeptIsTheSameWhicheverArrivesFirst() {
+    Trip a = lineage(TestTrips.trip(T0, 6, 142, 43, 2.1, 800, 0), "a.csv", 3);
+    Trip b = lineage(a.toBuilder().setFareCents(700).build(), "z.csv", 1);
+    Trip c = lineage(a, "a.csv", 2);
+    List<Trip> all = List.of(a, b, c);
+    assertEquals(b, Collections.min(all, DeduplicateTrips.CANONICAL_ORDER), "the lowest fare first");
+    assertEquals(c, Collections.min(List.of(a, c), DeduplicateTrips.CANONICAL_ORDER), "then the lineage");
+    assertEquals(
+        "{\"trip_id\":\"" + a.getTripId() + "\",\"source\":\"yellow\",\"vendor_id\":1,"
+            + "\"pickup_datetime\":\"2021-01-01T05:30:10Z\",\"dropoff_datetime\":\"2021-01-01T05:36:10Z\","
+            + "\"pu_zone_id\":142,\"do_zone_id\":43,\"passenger_count\":null,\"trip_distance\":2.1,"
+            + "\"fare_cents\":800,\"tip_cents\":0,\"tolls_cents\":0,\"total_cents\":880,\"payment_type\":1,"
+            + "\"user_id\":null,\"source_file\":\"a.csv\",\"source_row\":3}",
+        DeduplicateTrips.json(a));
+  }
+
+  private static Trip lineage(Trip t, String file, long row) {
+    return t.toBuilder().setSourceFile(file).setSourceRow(row).build();
   }
 
   @Test

@@ -73,6 +73,8 @@ class ValidateTripsTest {
             .setTotalCents(1180)
             .setPaymentType(2)
             .setUserId(null)
+            .setSourceFile("yellow_tripdata_2021-01.head.csv")
+            .setSourceRow(1)
             .build();
     PAssert.that(out.get(VALID)).containsInAnyOrder(expected);
     PAssert.that(out.get(REJECTED)).empty();

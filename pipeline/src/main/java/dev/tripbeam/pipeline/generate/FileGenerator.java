@@ -49,6 +49,7 @@ final class FileGenerator {
   private final TripTemplates templates;
   private final UserPlan plan;
   private final int file;
+  private final String idPrefix;
   private long invalidCounter;
   private long rows;
   private long invalid;
@@ -56,6 +57,7 @@ final class FileGenerator {
 
   FileGenerator(GenerateTrips.Settings s, TripTemplates templates, UserPlan plan, int file) {
     this.s = s;
+    this.idPrefix = s.idPrefix();
     this.templates = templates;
     this.plan = plan;
     this.file = file;
@@ -143,7 +145,7 @@ final class FileGenerator {
       long user, String userId, long k, TripTemplates.Template t, long pickup, SplittableRandom rng, RowSink sink)
       throws IOException {
     Row r = new Row();
-    r.tripId = String.format(Locale.ROOT, "%016x", UserPlan.mix(s.seed() ^ user, k));
+    r.tripId = idPrefix + String.format(Locale.ROOT, "%016x", UserPlan.mix(s.idSeed() ^ user, k));
     r.userId = userId;
     r.pickup = pickup;
     long duration =

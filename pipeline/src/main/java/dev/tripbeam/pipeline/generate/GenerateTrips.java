@@ -43,7 +43,17 @@ public final class GenerateTrips {
       double anomalyRate,
       String format,
       Path output,
-      List<Path> templates) {
+      List<Path> templates,
+      long idSeed,
+      LocalDate idStart) {
+
+    /**
+     * The prefix of every trip id: the seed and start date of the ids' data set, so that two data sets never share
+     * an id unless one is generated with {@code --idsOf} the other.
+     */
+    public String idPrefix() {
+      return idSeed + "-" + idStart.toString().replace("-", "") + "-";
+    }
 
     public static Settings parse(String[] args) {
       Map<String, String> a = new LinkedHashMap<>();
@@ -70,20 +80,34 @@ public final class GenerateTrips {
       for (String t : templates.split(",")) {
         templateFiles.addAll(expand(t.trim()));
       }
+      long seed = Long.parseLong(a.getOrDefault("seed", "42"));
+      LocalDate start = LocalDate.parse(a.getOrDefault("start", "2024-03-04"));
+      long idSeed = seed;
+      LocalDate idStart = start;
+      if (a.containsKey("idsOf")) {
+        String[] of = a.get("idsOf").split(":", -1);
+        if (of.length != 2) {
+          throw new IllegalArgumentException("--idsOf is SEED:YYYY-MM-DD, got '" + a.get("idsOf") + "'\n" + usage());
+        }
+        idSeed = Long.parseLong(of[0]);
+        idStart = LocalDate.parse(of[1]);
+      }
       Settings s =
           new Settings(
               users,
               trips,
               Integer.parseInt(a.getOrDefault("days", "7")),
-              LocalDate.parse(a.getOrDefault("start", "2024-03-04")),
-              Long.parseLong(a.getOrDefault("seed", "42")),
+              start,
+              seed,
               Integer.parseInt(a.getOrDefault("files", String.valueOf(Math.max(1, (trips + 1_999_999) / 2_000_000)))),
               Double.parseDouble(a.getOrDefault("invalidRate", "0.02")),
               Double.parseDouble(a.getOrDefault("duplicateRate", "0.01")),
               Double.parseDouble(a.getOrDefault("anomalyRate", "0.001")),
               a.getOrDefault("format", "parquet").toLowerCase(Locale.ROOT),
               Path.of(a.get("output")),
-              templateFiles);
+              templateFiles,
+              idSeed,
+              idStart);
       if (s.users < 1 || s.trips < 0 || s.days < 1 || s.files < 1 || s.files > s.users) {
         throw new IllegalArgumentException("need users >= files >= 1, trips >= 0, days >= 1\n" + usage());
       }
@@ -111,7 +135,8 @@ public final class GenerateTrips {
     static String usage() {
       return "usage: GenerateTrips --output=DIR [--users=N] [--trips=M] [--days=D] [--start=YYYY-MM-DD] [--seed=S]"
           + " [--files=F] [--invalidRate=0.02] [--duplicateRate=0.01] [--anomalyRate=0.001] [--format=parquet|jsonl]"
-          + " [--templates=TLC files]";
+          + " [--templates=TLC files] [--idsOf=SEED:YYYY-MM-DD (trip ids as that data set's, for tests that want"
+          + " copies)]";
     }
   }
 

@@ -27,12 +27,40 @@ class GenerateTripsTest {
   private static final String TEMPLATES = "../tests/data/nyc_tlc/yellow_tripdata_2021-01.head.csv";
   @TempDir Path tmp;
 
-  private static GenerateTrips.Settings settings(Path out, String format, long seed) {
-    return GenerateTrips.Settings.parse(
-        new String[] {
-          "--users=300", "--trips=3000", "--days=3", "--files=2", "--seed=" + seed, "--format=" + format,
-          "--output=" + out, "--templates=" + TEMPLATES
-        });
+  private static GenerateTrips.Settings settings(Path out, String format, long seed, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--users=300", "--trips=3000", "--days=3", "--files=2", "--seed=" + seed, "--format=" + format,
+                "--output=" + out, "--templates=" + TEMPLATES));
+    args.addAll(List.of(more));
+    return GenerateTrips.Settings.parse(args.toArray(String[]::new));
+  }
+
+  private static Set<String> tripIds(Path dir) throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (int f = 0; f < 2; f++) {
+      read(dir.resolve(GenerateTrips.fileName(f, "parquet"))).forEach(r -> ids.add(r.getTripId()));
+    }
+    return ids;
+  }
+
+  @Test
+  void dataSetsShareNoTripIdUnlessAskedTo() throws Exception {
+    GenerateTrips.generate(settings(tmp.resolve("a"), "parquet", 42));
+    GenerateTrips.generate(settings(tmp.resolve("b"), "parquet", 7, "--start=2024-03-01"));
+    GenerateTrips.generate(settings(tmp.resolve("c"), "parquet", 42, "--start=2024-03-11"));
+    GenerateTrips.generate(settings(tmp.resolve("d"), "parquet", 7, "--start=2024-03-01", "--idsOf=42:2024-03-04"));
+    Set<String> a = tripIds(tmp.resolve("a"));
+    assertTrue(a.iterator().next().startsWith("42-20240304-"), a.iterator().next());
+    for (String other : List.of("b", "c")) {
+      Set<String> shared = new HashSet<>(tripIds(tmp.resolve(other)));
+      shared.retainAll(a);
+      assertEquals(Set.of(), shared, "another seed or another start date: other ids (" + other + ")");
+    }
+    Set<String> overlap = new HashSet<>(tripIds(tmp.resolve("d")));
+    overlap.retainAll(a);
+    assertTrue(overlap.size() > 1000, "--idsOf gives the other data set's ids: " + overlap.size());
   }
 
   static List<RawTrip> read(Path file) throws Exception {
@@ -78,7 +106,8 @@ class GenerateTripsTest {
       TripRules.Outcome j = rules.check(json.get(i), known::contains);
       assertEquals(p.isValid(), j.isValid(), "row " + i);
       if (p.isValid()) {
-        assertEquals(p.getTrip(), j.getTrip(), "row " + i + " reads the same from Parquet and JSON lines");
+        assertEquals(
+            p.getTrip().differingFields(j.getTrip()), List.of(), "row " + i + " reads the same from Parquet and JSON lines");
         repeatedIds += ids.add(p.getTrip().getTripId()) ? 0 : 1;
         assertEquals("app", p.getTrip().getSource());
       } else {
@@ -86,10 +115,10 @@ class GenerateTripsTest {
       }
     }
     assertEquals(
-        RejectReason.values().length - 4,
+        RejectReason.values().length - 5,
         reasons.size(),
-        "every rule class but the two file reasons, missing_user_id (every generated trip has a user) and "
-            + "invalid_local_time (app times are instants): " + reasons);
+        "every rule class but the two file reasons, missing_user_id (every generated trip has a user), "
+            + "invalid_local_time (app times are instants) and conflicting_duplicate (not a rule): " + reasons);
     assertEquals(written[2], repeatedIds, "duplicate copies share their trip id");
     assertTrue(written[1] > 30 && written[1] < 100, "about 2% invalid: " + written[1]);
   }
