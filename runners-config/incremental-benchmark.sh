@@ -30,10 +30,7 @@ mkdir -p "$BENCH_DIR"
 ADD="$BENCH_DIR/add-20k"
 generate 20000 "$ADD" --users=10000 --files=1 --seed=7 --start=2024-03-11 --days=1
 
-job() {
-  java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner \
-    --incremental=true "$@"
-}
+JOB=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner --incremental=true)
 
 for size in $SIZES; do
   base="$BENCH_DIR/lake-$ARM-$size"
@@ -43,7 +40,7 @@ for size in $SIZES; do
     input="$BENCH_DIR/app-$size/*.parquet,$input"
     if [ ! -f "$base/.complete" ]; then
       rm -rf "$base"
-      timed "$BENCH_DIR/build-$ARM-$size.log" job --input="$BENCH_DIR/app-$size/*.parquet" --output="$base"
+      timed "$BENCH_DIR/build-$ARM-$size.log" "${JOB[@]}" --input="$BENCH_DIR/app-$size/*.parquet" --output="$base"
       echo "incremental benchmark: built the $ARM lake of $size trips in ${WALL}s"
       touch "$base/.complete"
     fi
@@ -52,7 +49,7 @@ for size in $SIZES; do
     work="$BENCH_DIR/lake-work"
     rm -rf "$work"
     if [ "$size" -gt 0 ]; then cp -a "$base" "$work"; fi
-    timed "$BENCH_DIR/last-incremental.log" job --input="$input" --output="$work"
+    timed "$BENCH_DIR/last-incremental.log" "${JOB[@]}" --input="$input" --output="$work"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ARM" "$size" "$run" "$WALL" "$RSS" "$CPU" \
       "$(date -u +%Y-%m-%d)" "$COMMIT" "$COMMAND" >> "$RESULTS"
     echo "incremental benchmark: $ARM, lake of $size trips, run $run: ${WALL}s, CPU ${CPU}s"
