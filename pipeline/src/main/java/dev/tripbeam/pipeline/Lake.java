@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
@@ -30,6 +34,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 final class Lake {
   static final String FULL_REFRESH = "full_refresh";
   static final String INCREMENTAL = "incremental";
+  static final String REPROCESS = "reprocess";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final OutputLayout layout;
@@ -40,11 +45,12 @@ final class Lake {
 
   /**
    * A raw input file as the manifest keys it (path, size, checksum: a replaced file is new), with the file-level
-   * error of the run that read it ({@code unreadable_file}, {@code truncated_file}; empty when it was read whole).
+   * error of the run that read it ({@code unreadable_file}, {@code truncated_file}; empty when it was read whole) and
+   * the New York pickup dates of its valid trips.
    */
-  record RawFile(String path, long size, String checksum, String error) {
+  record RawFile(String path, long size, String checksum, String error, List<String> dates) {
     RawFile(String path, long size, String checksum) {
-      this(path, size, checksum, "");
+      this(path, size, checksum, "", List.of());
     }
 
     String key() {
@@ -52,7 +58,11 @@ final class Lake {
     }
 
     RawFile withError(String e) {
-      return new RawFile(path, size, checksum, e == null ? "" : e);
+      return new RawFile(path, size, checksum, e == null ? "" : e, dates);
+    }
+
+    RawFile withDates(List<String> d) {
+      return new RawFile(path, size, checksum, error, List.copyOf(d));
     }
 
     static RawFile of(MatchResult.Metadata file) throws IOException {
@@ -79,6 +89,31 @@ final class Lake {
       }
     }
     return keys;
+  }
+
+  /**
+   * The raw files committed runs recorded as holding any of {@code dates}, each with every date recorded for it.
+   *
+   * @throws IOException also when a manifest does not record the dates of its raw files (written by a tripbeam
+   *     before it did)
+   */
+  SortedMap<String, SortedSet<String>> rawFilesHolding(Set<String> dates) throws IOException {
+    SortedMap<String, SortedSet<String>> holding = new TreeMap<>();
+    for (String run : LakeFiles.paths(layout.manifests() + "/runs/*.json")) {
+      for (JsonNode f : JSON.readTree(LakeFiles.read(run)).path("raw_files")) {
+        if (!f.has("pickup_dates")) {
+          throw new IOException(
+              "the manifest " + run + " does not record which pickup dates its raw files hold (an older tripbeam "
+                  + "wrote it); run a full refresh once");
+        }
+        SortedSet<String> held = new TreeSet<>();
+        f.path("pickup_dates").forEach(d -> held.add(d.asText()));
+        if (held.stream().anyMatch(dates::contains)) {
+          holding.computeIfAbsent(f.path("path").asText(), p -> new TreeSet<>()).addAll(held);
+        }
+      }
+    }
+    return holding;
   }
 
   /** Whether any committed run is recorded (an incremental run then reads the processed zone back). */
@@ -118,11 +153,12 @@ final class Lake {
 
   /**
    * The plan of a finished pipeline: every staged file goes into its zone. A full refresh replaces all zone files; an
-   * incremental run replaces, in every partitioned zone, the partitions of the pickup dates it recomputed
-   * ({@code touchedDates}), leaves the others as they are, and adds its rejected records.
+   * incremental or reprocess run replaces, in every partitioned zone, the partitions of the pickup dates it
+   * recomputed ({@code touchedDates}), leaves the others as they are, and adds its rejected records.
    */
-  Plan plan(String runId, boolean incremental, List<RawFile> rawFiles, List<String> touchedDates, String report)
+  Plan plan(String runId, String mode, List<RawFile> rawFiles, List<String> touchedDates, String report)
       throws IOException {
+    boolean incremental = !mode.equals(FULL_REFRESH);
     OutputLayout staged = layout.staged(runId);
     Map<String, String> copies = new LinkedHashMap<>();
     for (String file : LakeFiles.paths(staged.root() + "/**")) {
@@ -141,8 +177,7 @@ final class Lake {
         }
       }
     }
-    return new Plan(
-        runId, incremental ? INCREMENTAL : FULL_REFRESH, rawFiles, deletes, copies, layout.report(runId), report);
+    return new Plan(runId, mode, rawFiles, deletes, copies, layout.report(runId), report);
   }
 
   /** Publishes a plan: records it as pending, applies it and commits it. */
@@ -195,6 +230,8 @@ final class Lake {
       if (!f.error().isEmpty()) {
         entry.put("error", f.error());
       }
+      ArrayNode dates = entry.putArray("pickup_dates");
+      f.dates().forEach(dates::add);
     }
     ArrayNode outputs = root.putArray("output_files");
     plan.copies().values().forEach(outputs::add);
@@ -213,10 +250,12 @@ final class Lake {
     JsonNode root = JSON.readTree(json);
     List<RawFile> raw = new ArrayList<>();
     for (JsonNode f : root.path("raw_files")) {
+      List<String> dates = new ArrayList<>();
+      f.path("pickup_dates").forEach(d -> dates.add(d.asText()));
       raw.add(
           new RawFile(
               f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(),
-              f.path("error").asText("")));
+              f.path("error").asText(""), dates));
     }
     List<String> deletes = new ArrayList<>();
     root.path("deletes").forEach(d -> deletes.add(d.asText()));

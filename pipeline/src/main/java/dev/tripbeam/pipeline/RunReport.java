@@ -24,6 +24,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   read + trips_processed_before = processed rows + duplicates + conflicting_duplicates + rejected (by the rules)
+ *                                   + outside_reprocessed_dates (reprocess runs: re-read trips of other dates)
  *   rejected rows = conflicting_duplicates + rejected (by the rules)
  *   conflicting_duplicates = rejected records with reason conflicting_duplicate
  * </pre>
@@ -37,6 +38,7 @@ public final class RunReport {
   static final String COPIES_REMOVED = CheckedTrip.COPIES_REMOVED;
   static final String CONFLICTING_COPIES = CheckedTrip.CONFLICTING_COPIES;
   static final String CONFLICTING_REASON = "conflicting_duplicate";
+  static final String OUTSIDE_DATES = dev.tripbeam.transforms.SelectPickupDates.OUTSIDE_DATES;
   /** {@code touched_date:YYYY-MM-DD}: a pickup date an incremental run recomputes. */
   static final String TOUCHED_DATE_PREFIX = "touched_date:";
   static final String REJECTED_PREFIX = "rejected.";
@@ -59,6 +61,7 @@ public final class RunReport {
   private final long processedRows;
   private final long duplicates;
   private final long conflicting;
+  private final long outsideDates;
   private final List<String> touchedDates;
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
@@ -105,6 +108,7 @@ public final class RunReport {
     this.valid = processedRows - processedBefore;
     this.duplicates = counts.getOrDefault(COPIES_REMOVED, 0L);
     this.conflicting = counts.getOrDefault(CONFLICTING_COPIES, 0L);
+    this.outsideDates = counts.getOrDefault(OUTSIDE_DATES, 0L);
     this.touchedDates =
         counts.keySet().stream()
             .filter(label -> label.startsWith(TOUCHED_DATE_PREFIX))
@@ -161,7 +165,7 @@ public final class RunReport {
 
   public boolean reconciled() {
     long byRules = rejectedTotal() - rejected.getOrDefault(CONFLICTING_REASON, 0L);
-    return read + processedBefore == processedRows + duplicates + conflicting + byRules
+    return read + processedBefore == processedRows + duplicates + conflicting + byRules + outsideDates
         && rowsWritten(OutputLayout.REJECTED) == conflicting + byRules
         && conflicting == rejected.getOrDefault(CONFLICTING_REASON, 0L);
   }
@@ -176,6 +180,9 @@ public final class RunReport {
     counts.put("valid", valid);
     counts.put("duplicates", duplicates);
     counts.put("conflicting_duplicates", conflicting);
+    if (mode.equals(Lake.REPROCESS)) {
+      counts.put(OUTSIDE_DATES, outsideDates);
+    }
     counts.put("rejected", rejected);
     counts.put("rejected_total", rejectedTotal());
     Map<String, Object> root = new LinkedHashMap<>();
@@ -217,6 +224,12 @@ public final class RunReport {
     s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
     s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));
     s.append(String.format(Locale.ROOT, "  conflicting %,d  (copies whose content differs from the kept one)%n", conflicting));
+    if (mode.equals(Lake.REPROCESS)) {
+      s.append(String.format(Locale.ROOT, "  rebuilt     %s%n", String.join(", ", touchedDates)));
+      s.append(
+          String.format(
+              Locale.ROOT, "  other dates %,d trips of the re-read files, left as the lake has them%n", outsideDates));
+    }
     s.append(String.format(Locale.ROOT, "  rejected    %,d%n", rejectedTotal()));
     rejected.forEach((reason, n) -> s.append(String.format(Locale.ROOT, "    %-32s %,d%n", reason, n)));
     s.append("  outputs\n");

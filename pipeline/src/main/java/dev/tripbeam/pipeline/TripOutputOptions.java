@@ -35,6 +35,15 @@ public interface TripOutputOptions extends PipelineOptions {
   void setIncremental(boolean value);
 
   @Description(
+      "Rebuild these New York pickup dates (YYYY-MM-DD, comma-separated) of an existing lake from the raw files its "
+          + "manifest records as holding them, read as they are now (after an operator replaced a bad raw file): "
+          + "their partitions of the processed and aggregated zones are replaced, every other date stays as it is, "
+          + "and the raw files' current versions are recorded. Not with --incremental.")
+  String getReprocess();
+
+  void setReprocess(String value);
+
+  @Description(
       "On Flink, the processed zone is written without a shuffle: each task writes its own files, keeping at most "
           + "this many open at once (one per pickup date); the trips of further dates go through a shuffle to "
           + "writers. Each open file buffers a Parquet row group (up to 64 MB), and on S3 an upload part "

@@ -23,6 +23,7 @@ import dev.tripbeam.transforms.CountRecords;
 import dev.tripbeam.transforms.DeduplicateTrips;
 import dev.tripbeam.transforms.DetectFareAnomalies;
 import dev.tripbeam.transforms.EnrichTrips;
+import dev.tripbeam.transforms.SelectPickupDates;
 import dev.tripbeam.transforms.SelectRejectedAndCounts;
 import dev.tripbeam.transforms.SelectTouchedDates;
 import dev.tripbeam.transforms.SelectTrips;
@@ -41,7 +42,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -168,25 +172,32 @@ public final class TripPipeline {
     Lake lake = new Lake(layout);
     String runId = options.getRunId();
     boolean incremental = options.getIncremental();
+    SortedSet<String> reprocess = TripPipelineOptions.reprocessDates(options);
+    String mode = !reprocess.isEmpty() ? Lake.REPROCESS : incremental ? Lake.INCREMENTAL : Lake.FULL_REFRESH;
     List<Lake.RawFile> rawFiles = new ArrayList<>();
     int skipped = 0;
-    Inputs inputs;
+    Inputs inputs = new Inputs();
     boolean readHistory;
     try {
       for (String recovered : lake.recover()) {
         TripConsole.err().println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
       }
-      Set<String> committed = incremental ? lake.committedRawFiles() : Set.of();
-      inputs = resolveInputs(options.getInput());
-      for (MatchResult.Metadata file : inputs.files) {
-        Lake.RawFile raw = Lake.RawFile.of(file);
-        if (committed.contains(raw.key())) {
-          skipped++;
-        } else {
-          rawFiles.add(raw);
+      if (!reprocess.isEmpty()) {
+        rawFiles.addAll(rawFilesHolding(lake, reprocess, options.getOutput()));
+        readHistory = false;
+      } else {
+        Set<String> committed = incremental ? lake.committedRawFiles() : Set.of();
+        inputs = resolveInputs(options.getInput());
+        for (MatchResult.Metadata file : inputs.files) {
+          Lake.RawFile raw = Lake.RawFile.of(file);
+          if (committed.contains(raw.key())) {
+            skipped++;
+          } else {
+            rawFiles.add(raw);
+          }
         }
+        readHistory = incremental && lake.hasCommittedRuns();
       }
-      readHistory = incremental && lake.hasCommittedRuns();
     } catch (IOException e) {
       throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
     }
@@ -252,22 +263,18 @@ public final class TripPipeline {
     } catch (IOException e) {
       throw new IllegalStateException("cannot count the rows the run wrote", e);
     }
-    Map<String, String> fileErrors = new HashMap<>();
-    counts.keySet().stream()
-        .filter(label -> label.startsWith(RunReport.FILE_ERROR_PREFIX))
-        .forEach(
-            label -> {
-              String rest = label.substring(RunReport.FILE_ERROR_PREFIX.length());
-              int colon = rest.indexOf(':');
-              fileErrors.put(
-                  URLDecoder.decode(rest.substring(colon + 1), StandardCharsets.UTF_8), rest.substring(0, colon));
-            });
-    rawFiles.replaceAll(f -> f.withError(fileErrors.get(f.path())));
+    Map<String, SortedSet<String>> fileErrors = perFile(counts, RunReport.FILE_ERROR_PREFIX);
+    Map<String, SortedSet<String>> fileDates = perFile(counts, CheckedTrip.FILE_DATE_PREFIX);
+    rawFiles.replaceAll(
+        f ->
+            f.withError(fileErrors.containsKey(f.path()) ? fileErrors.get(f.path()).first() : null)
+                .withDates(List.copyOf(fileDates.getOrDefault(f.path(), new TreeSet<>()))));
+    reprocess.forEach(date -> counts.put(RunReport.TOUCHED_DATE_PREFIX + date, 1L));
     RunReport report =
         new RunReport(
             runId,
             options.getRunner().getSimpleName(),
-            incremental ? Lake.INCREMENTAL : Lake.FULL_REFRESH,
+            mode,
             inputInfo,
             skipped,
             inputs.hidden,
@@ -293,7 +300,7 @@ public final class TripPipeline {
     }
     String reportPath = layout.report(runId);
     try {
-      lake.publish(lake.plan(runId, incremental, rawFiles, report.touchedDates(), report.toJson()));
+      lake.publish(lake.plan(runId, mode, rawFiles, report.touchedDates(), report.toJson()));
     } catch (IOException e) {
       throw new UserError(
           "publishing run " + runId + " failed: " + e.getMessage() + "; the next run completes it");
@@ -333,6 +340,10 @@ public final class TripPipeline {
                 "ReadTripFiles",
                 ReadTripFiles.of(
                     InputFormat.parse(options.getInputFormat()), ValidateTrips.Checker.of(TripRules.defaults(), zones)));
+    SortedSet<String> reprocess = TripPipelineOptions.reprocessDates(options);
+    if (!reprocess.isEmpty()) {
+      checked = checked.apply("SelectReprocessedDates", SelectPickupDates.of(reprocess));
+    }
     PCollection<Trip> history = null;
     PCollection<String> touchedDates = null;
     PCollection<CheckedTrip> toDeduplicate = checked;
@@ -424,6 +435,42 @@ public final class TripPipeline {
     return options.getRunner().getSimpleName().contains("Flink");
   }
 
+  /**
+   * The raw files that hold trips on the dates to reprocess, as the lake's manifests record them, each as it is now
+   * (a replaced file has its new size and checksum).
+   */
+  private static List<Lake.RawFile> rawFilesHolding(Lake lake, Set<String> dates, String output) throws IOException {
+    SortedMap<String, SortedSet<String>> holding = lake.rawFilesHolding(dates);
+    if (holding.isEmpty()) {
+      throw new UserError("no raw file the lake at " + output + " has processed holds a trip picked up on " + dates);
+    }
+    List<Lake.RawFile> files = new ArrayList<>();
+    // Each file is found by listing its folder, as a prefix or glob --input lists it: on S3 a listing and a HEAD
+    // request do not describe an object alike, and the manifest must key the file as the next incremental run will.
+    Map<String, Map<String, MatchResult.Metadata>> folders = new HashMap<>();
+    for (Map.Entry<String, SortedSet<String>> file : holding.entrySet()) {
+      String path = file.getKey();
+      String folder = path.substring(0, path.lastIndexOf('/'));
+      Map<String, MatchResult.Metadata> listed = folders.get(folder);
+      if (listed == null) {
+        listed = new HashMap<>();
+        for (MatchResult.Metadata m : LakeFiles.list(folder + "/*")) {
+          listed.put(m.resourceId().toString(), m);
+        }
+        folders.put(folder, listed);
+      }
+      MatchResult.Metadata found = listed.get(path);
+      if (found == null) {
+        SortedSet<String> held = new TreeSet<>(file.getValue());
+        held.retainAll(dates);
+        throw new UserError(
+            "the raw file " + path + " held trips on " + held + " and is gone: restore it, then reprocess");
+      }
+      files.add(Lake.RawFile.of(found));
+    }
+    return files;
+  }
+
   /** The raw files of {@code --input}, and how many hidden or marker files its listings skipped. */
   private static final class Inputs {
     final List<MatchResult.Metadata> files = new ArrayList<>();
@@ -488,12 +535,29 @@ public final class TripPipeline {
         "tripbeam run %s on %s (%s): %d input file(s)%s into %s%s%s",
         options.getRunId(),
         options.getRunner().getSimpleName(),
-        options.getIncremental() ? "incremental" : "full refresh",
+        !TripPipelineOptions.reprocessDates(options).isEmpty()
+            ? "reprocess " + String.join(",", TripPipelineOptions.reprocessDates(options))
+            : options.getIncremental() ? "incremental" : "full refresh",
         files.size(),
         parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")",
         options.getOutput(),
         alreadyProcessed == 0 ? "" : "; " + alreadyProcessed + " already processed",
         hidden == 0 ? "" : "; skipped " + hidden + " hidden or marker file(s)");
+  }
+
+  /** The values of the count labels {@code <prefix><value>:<URL-encoded path>}, per path. */
+  private static Map<String, SortedSet<String>> perFile(Map<String, Long> counts, String prefix) {
+    Map<String, SortedSet<String>> values = new HashMap<>();
+    for (String label : counts.keySet()) {
+      if (label.startsWith(prefix)) {
+        String rest = label.substring(prefix.length());
+        int colon = rest.indexOf(':');
+        values
+            .computeIfAbsent(URLDecoder.decode(rest.substring(colon + 1), StandardCharsets.UTF_8), p -> new TreeSet<>())
+            .add(rest.substring(0, colon));
+      }
+    }
+    return values;
   }
 
   private static Map<String, Long> readCounts(String path) {

@@ -72,7 +72,7 @@ class LakeTest {
     Lake.RawFile f = rawFile(raw("a.csv", "header\nrow\n"));
 
     // 2024-01-02 was recomputed and has no anomaly any more; 2024-01-01 was not touched.
-    lake.publish(lake.plan("r1", true, List.of(f), List.of("2024-01-02", "2024-01-03"), "{\"run\":\"r1\"}\n"));
+    lake.publish(lake.plan("r1", Lake.INCREMENTAL, List.of(f), List.of("2024-01-02", "2024-01-03"), "{\"run\":\"r1\"}\n"));
 
     for (String zone : List.of("processed/trips", "aggregated/zone_daily", "aggregated/user_daily")) {
       assertEquals(
@@ -100,9 +100,9 @@ class LakeTest {
     Lake lake = new Lake(new OutputLayout(tmp.toString()));
     stage("r1", "rejected/part-00000-of-00001.parquet", "x1");
     stage("r1", "processed/trips/pickup_date=2024-01-01/part-00000-of-00001.parquet", "t1");
-    lake.publish(lake.plan("r1", false, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}"));
+    lake.publish(lake.plan("r1", Lake.FULL_REFRESH, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}"));
     stage("r2", "rejected/part-00000-of-00001.parquet", "x2");
-    lake.publish(lake.plan("r2", false, List.of(rawFile(raw("b.csv", "2"))), List.of(), "{}"));
+    lake.publish(lake.plan("r2", Lake.FULL_REFRESH, List.of(rawFile(raw("b.csv", "2"))), List.of(), "{}"));
 
     assertEquals(List.of("rejected/r2-part-00000-of-00001.parquet"), files("rejected"));
     assertEquals(List.of(), files("processed"));
@@ -115,7 +115,7 @@ class LakeTest {
     Lake lake = new Lake(new OutputLayout(tmp.toString()));
     stage("r1", "aggregated/zone_daily/part-00000-of-00002.parquet", "a");
     stage("r1", "aggregated/zone_daily/part-00001-of-00002.parquet", "b");
-    Lake.Plan plan = lake.plan("r1", true, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}");
+    Lake.Plan plan = lake.plan("r1", Lake.INCREMENTAL, List.of(rawFile(raw("a.csv", "1"))), List.of(), "{}");
     lake.begin(plan);
     // The run dies after publishing one of its two files.
     Map.Entry<String, String> first = plan.copies().entrySet().iterator().next();

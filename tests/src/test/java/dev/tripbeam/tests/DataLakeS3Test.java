@@ -25,8 +25,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The lake on a real S3 server (S3Proxy on 127.0.0.1, request signing on, credentials through the AWS provider
  * chain), the job on embedded Flink in its own JVM: raw zone → curated zones, incremental runs (new dates, late
- * files touching old dates, conflicting copies, a file across a month boundary), bad objects, and a full refresh run
- * twice. The incremental lake must end equal, every column of every zone, to one full run over the same objects.
+ * files touching old dates, conflicting copies, a file across a month boundary), bad objects, a full refresh run
+ * twice, and a reprocess after a raw file was replaced. The incremental lake must end equal, every column of every
+ * zone, to one full run over the same objects; the reprocessed one equal to a full run over the objects as they are.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DataLakeS3Test {
@@ -235,6 +236,50 @@ class DataLakeS3Test {
           count + ": the incremental reports add up to the full run's");
     }
     assertTrue(full.at("/counts/conflicting_duplicates").asLong() > 100, full::toString);
+
+    // Run 5, reprocessing: the operator replaces the late file (now plain copies, no tip changed) and rebuilds the
+    // dates it holds, as the manifest records them, from every raw file that holds them.
+    List<String> lateDates = new ArrayList<>();
+    for (JsonNode f : json("lake/_manifests/runs/run4.json").get("raw_files")) {
+      if (f.get("path").asText().endsWith("/yellow-late.csv")) {
+        f.get("pickup_dates").forEach(d -> lateDates.add(d.asText()));
+      }
+    }
+    assertTrue(lateDates.contains("2021-01-01"), lateDates::toString);
+    s3.put(BUCKET, "raw/yellow-late.csv", csv(header, yellow.subList(101, 701)));
+    Map<String, String> before5 = etags("lake/");
+    ForkedRun run5 =
+        job("run5", "--output=s3://" + BUCKET + "/lake", "--reprocess=" + String.join(",", lateDates), "--runId=run5");
+    assertEquals(0, run5.exitCode, run5::toString);
+    JsonNode report5 = json("lake/_reports/run-run5.json");
+    assertEquals("reprocess", report5.get("mode").asText());
+    assertTrue(report5.get("reconciled").asBoolean(), report5::toString);
+    List<String> rebuilt = new ArrayList<>();
+    report5.get("pickup_dates_recomputed").forEach(d -> rebuilt.add(d.asText()));
+    assertEquals(lateDates, rebuilt);
+    assertEquals(0, report5.at("/counts/conflicting_duplicates").asLong(), "the replaced file changes no tip");
+    assertTrue(report5.get("inputs").size() >= 4, "every raw file holding those dates is read: " + report5);
+    assertPartitionsReplaced(before5, rebuilt);
+    ForkedRun run6 = job("run6", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/lake", "--incremental=true", "--runId=run6");
+    assertEquals(0, run6.exitCode, run6::toString);
+    assertTrue(run6.stdout.contains("no new raw file"), "the replaced file's new version is recorded: " + run6);
+
+    // The rebuilt lake equals a full run over the raw files as they are now, in the processed and aggregated zones
+    // (the rejected zone logs what each run rejected, the replaced file's old copies included).
+    ForkedRun full3 = job("full3", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/full-now", "--runId=full3");
+    assertEquals(0, full3.exitCode, full3::toString);
+    Path fullNow = tmp.resolve("full-now");
+    s3.download(BUCKET, "full-now/", fullNow);
+    Path rebuiltLake = tmp.resolve("lake-rebuilt");
+    s3.download(BUCKET, "lake/", rebuiltLake);
+    Map<String, String> expectedZones = Outputs.zones(fullNow);
+    Map<String, String> actualZones = Outputs.zones(rebuiltLake);
+    expectedZones.remove("rejected");
+    actualZones.remove("rejected");
+    assertEquals(expectedZones, actualZones, "every column of the processed and aggregated zones");
+    Map<String, String> beforeZones = Outputs.zones(lake);
+    beforeZones.remove("rejected");
+    assertTrue(!expectedZones.equals(beforeZones), "the replaced file changed the lake");
     assertTrue(Outputs.userDaily(lake).size() > 100, "user_daily has the app trips");
     assertTrue(Outputs.zoneDaily(lake).size() > 100, "zone_daily has the TLC and app trips");
 

@@ -103,4 +103,39 @@ class DetectFareAnomaliesTest {
             });
     p.run();
   }
+
+  @Test
+  void aRouteIsScoredAgainstItsTripsOfTheSamePickupDate(TestPipeline p) {
+    // Route 142>43: 30 trips on 2024-03-04 at 3.00..3.29 $/mi and 30 on 2024-03-05 at 9.00..9.29 $/mi. A trip at
+    // 9.50 $/mi on the 4th is an outlier there; the same fare on the 5th is ordinary. Over both days together
+    // (median about 6.2, MAD about 3) neither would be flagged.
+    List<Trip> trips = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      trips.add(fare(i, 142, 43, 1.0, 300 + i));
+      trips.add(nextDay(fare(i, 142, 43, 1.0, 900 + i)));
+    }
+    Trip outlier = fare(40, 142, 43, 1.0, 950);
+    String outlierId = outlier.getTripId();
+    trips.add(outlier);
+    trips.add(nextDay(fare(40, 142, 43, 1.0, 950)));
+    PAssert.that(p.apply(Create.of(trips)).apply(DetectFareAnomalies.of()))
+        .satisfies(
+            anomalies -> {
+              FareAnomaly a = only(anomalies);
+              assertEquals(outlierId, a.getTripId());
+              assertEquals("2024-03-04", a.getPickupDate());
+              assertEquals(31, a.getRouteTrips());
+              assertEquals(3.15, a.getRouteMedian(), 1e-9);
+              return null;
+            });
+    p.run();
+  }
+
+  private static Trip nextDay(Trip t) {
+    return t.toBuilder()
+        .setTripId(t.getTripId() + "-next")
+        .setPickupMicros(t.getPickupMicros() + 86_400_000_000L)
+        .setDropoffMicros(t.getDropoffMicros() + 86_400_000_000L)
+        .build();
+  }
 }

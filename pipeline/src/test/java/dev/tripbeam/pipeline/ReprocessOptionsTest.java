@@ -1,0 +1,42 @@
+package dev.tripbeam.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+/** {@code --reprocess}: dates parsed strictly and sorted, no --input needed, not with --incremental. */
+class ReprocessOptionsTest {
+  private static TripPipelineOptions parse(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).as(TripPipelineOptions.class);
+  }
+
+  @Test
+  void datesAreParsedSortedAndNeedNoInput() {
+    TripPipelineOptions options = parse("--output=/tmp/lake", "--reprocess=2024-03-11, 2024-02-29");
+    TripPipelineOptions.validate(options);
+    assertEquals(List.of("2024-02-29", "2024-03-11"), List.copyOf(TripPipelineOptions.reprocessDates(options)));
+    assertEquals(List.of(), List.copyOf(TripPipelineOptions.reprocessDates(parse("--output=/tmp/lake"))));
+  }
+
+  @Test
+  void badDatesAndMixedModesAreRefusedInOneLine() {
+    IllegalArgumentException notADate =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TripPipelineOptions.validate(parse("--output=/tmp/lake", "--reprocess=2024-02-30")));
+    assertEquals("--reprocess takes pickup dates YYYY-MM-DD, comma-separated (got '2024-02-30')", notADate.getMessage());
+    IllegalArgumentException both =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TripPipelineOptions.validate(
+                    parse("--output=/tmp/lake", "--reprocess=2024-03-11", "--incremental=true")));
+    assertEquals(
+        "--reprocess rebuilds dates of the lake and --incremental adds new raw files: give one of them",
+        both.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TripPipelineOptions.validate(parse("--reprocess=2024-03-11")));
+  }
+}
