@@ -3,7 +3,8 @@
 # that already holds N trips (the benchmark's data sets: seed 42, 2024-03-04 to 2024-03-10), on embedded Flink with
 # --incremental=true. The raw zone the run lists holds the lake's files and the new one, as a daily job sees it.
 # Settings (environment): SIZES (lake sizes; 0 is the empty lake), RUNS, ARM (the label of what is measured),
-# CLASSPATH_FILE (the Flink runtime classpath of the build to measure; default this checkout's), BENCH_DIR, RESULTS
+# CLASSPATH_FILE (the Flink runtime classpath of the build to measure; default this checkout's), MEASURED_COMMIT (the
+# commit that build is of, recorded with the results; default this checkout's), BENCH_DIR, RESULTS
 # (default docs/incremental-results.tsv). Each lake is built once per arm by a full run and copied before each
 # measured run. Writes docs/incremental.md and docs/incremental.png from all results.
 set -euo pipefail
@@ -15,9 +16,10 @@ ARM=${ARM:-partitioned}
 BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
 CLASSPATH_FILE=${CLASSPATH_FILE:-runners-config/flink/target/runtime.classpath}
 RESULTS=${RESULTS:-docs/incremental-results.tsv}
-COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ARM=$ARM${CLASSPATH_FILE:+ CLASSPATH_FILE=$CLASSPATH_FILE} runners-config/incremental-benchmark.sh"
+COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ARM=$ARM${MEASURED_COMMIT:+ MEASURED_COMMIT=$MEASURED_COMMIT} CLASSPATH_FILE=$CLASSPATH_FILE runners-config/incremental-benchmark.sh"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/incremental-results.tsv' ':!docs/incremental.md' ':!docs/incremental.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
+COMMIT=${MEASURED_COMMIT:-$COMMIT}
 # shellcheck source=runners-config/bench-lib.sh
 source runners-config/bench-lib.sh
 

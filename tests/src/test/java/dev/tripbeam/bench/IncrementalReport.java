@@ -74,7 +74,16 @@ public final class IncrementalReport {
         .append(ARM)
         .append("`): ")
         .append(met == null ? "not measured" : worst + " — " + (met ? "met" : "**not met**"))
-        .append("\n\n![wall time against lake size](incremental.png)\n\n## Commands\n\n");
+        .append("\n\n![wall time against lake size](incremental.png)\n\n")
+        .append("## How the arms run\n\n")
+        .append("`runners-config/incremental-benchmark.sh` with no setting measures this checkout (arm `partitioned`, ")
+        .append("its Flink runtime classpath). The recorded runs used a copy of the commit's jars (`CLASSPATH_FILE`), ")
+        .append("so that building while it ran could not change them. Arm `whole-lake` is the design before issue 12 ")
+        .append("(8afd39b: an incremental run read the whole processed zone back and recomputed every aggregate): ")
+        .append("`git worktree add /tmp/old 8afd39b && (cd /tmp/old && mvn -q package -DskipTests)`, then ")
+        .append("`ARM=whole-lake MEASURED_COMMIT=8afd39b CLASSPATH_FILE=/tmp/old/runners-config/flink/target/runtime.classpath ")
+        .append("runners-config/incremental-benchmark.sh`. Each arm builds its own lakes (its own layout). ")
+        .append("Nothing else ran on the machine during the recorded runs.\n\n## Commands\n\n");
     commands.forEach((cmd, n) -> md.append(n).append(". `").append(cmd).append("`\n"));
     Files.writeString(Path.of(args[1]), md.toString());
     chart(cells, Path.of(args[2]));
@@ -82,7 +91,7 @@ public final class IncrementalReport {
 
   static void chart(Map<String, Map<Long, BenchmarkReport.Cell>> cells, Path png) throws IOException {
     XYChart chart = new XYChartBuilder().width(800).height(500)
-        .title("Adding one 20k-trip file with --incremental (embedded Flink, 2 cores)")
+        .title("One 20k-trip file added with --incremental (Flink, 2 cores)")
         .xAxisTitle("trips already in the lake (millions)").yAxisTitle("wall seconds").build();
     double maxTrips = 0;
     for (Map.Entry<String, Map<Long, BenchmarkReport.Cell>> arm : cells.entrySet()) {

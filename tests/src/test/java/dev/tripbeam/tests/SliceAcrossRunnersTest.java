@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.pipeline.TripPipeline;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -17,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One small slice of the real yellow file (its first rows, every row of its first 3,000 with a negative amount, the truncated last
- * line, and two copies of a real trip) on Direct, embedded Flink and Spark local: the outputs must be identical.
+ * line, and two copies of a real trip) on Direct, embedded Flink and Spark local: the outputs must be identical. Then on
+ * each runner an incremental run adds a late file of copies, half of them conflicting: the same counts everywhere,
+ * every zone equal across runners and to one full run over both files.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SliceAcrossRunnersTest {
@@ -26,6 +31,10 @@ class SliceAcrossRunnersTest {
   private TripPipeline.Outcome direct;
   private ForkedRun flink;
   private ForkedRun spark;
+  private Path late;
+  private TripPipeline.Outcome directLater;
+  private ForkedRun flinkLater;
+  private ForkedRun sparkLater;
 
   @BeforeAll
   void runAllRunners() throws Exception {
@@ -34,6 +43,69 @@ class SliceAcrossRunnersTest {
     direct = DirectRun.run(slice.toString(), tmp.resolve("direct"));
     flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + slice, "--output=" + tmp.resolve("flink"));
     spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + slice, "--output=" + tmp.resolve("spark"));
+
+    // Then, on each runner, an incremental run adds a late file: copies of 40 of the slice's trips, every second one
+    // with its tip set to 0 (a conflicting copy that displaces the kept one where the tip was not 0 already).
+    List<String> lines = RealFiles.yellowLines();
+    List<String> copies = new ArrayList<>(List.of(lines.get(0)));
+    for (int i = 1; i <= 40; i++) {
+      String[] f = lines.get(i).split(",", -1);
+      if (i % 2 == 0) {
+        f[13] = "0";
+      }
+      copies.add(String.join(",", f));
+    }
+    Files.createDirectories(tmp.resolve("late"));
+    late = Files.write(tmp.resolve("late").resolve("yellow_late.csv"), copies);
+    String both = slice + "," + late;
+    for (String runner : List.of("direct", "flink", "spark")) {
+      copyTree(tmp.resolve(runner), tmp.resolve(runner + "-later"));
+    }
+    directLater = DirectRun.run(both, tmp.resolve("direct-later"), "--incremental=true", "--runId=later");
+    flinkLater =
+        ForkedRun.main("flink", tmp.resolve("flink-later"), "--input=" + both, "--output=" + tmp.resolve("flink-later"),
+            "--incremental=true", "--runId=later");
+    sparkLater =
+        ForkedRun.main("spark", tmp.resolve("spark-later"), "--input=" + both, "--output=" + tmp.resolve("spark-later"),
+            "--incremental=true", "--runId=later");
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> tree = Files.walk(from)) {
+      for (Path p : tree.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  private static JsonNode laterReport(Path output) throws IOException {
+    return new ObjectMapper().readTree(output.resolve("_reports/run-later.json").toFile());
+  }
+
+  @Test
+  void anIncrementalRunWithConflictingCopiesEndsTheSameOnEveryRunnerAndAsOneFullRun() throws Exception {
+    assertEquals(0, flinkLater.exitCode, flinkLater::toString);
+    assertEquals(0, sparkLater.exitCode, sparkLater::toString);
+    JsonNode report = new ObjectMapper().readTree(Path.of(directLater.reportPath).toFile());
+    Map<String, Long> counts = RealDataCrossCheckTest.reportCounts(report);
+    assertTrue(counts.get("conflicting_duplicates") > 5, counts::toString);
+    assertTrue(counts.get("duplicates") > 5, counts::toString);
+    assertTrue(report.get("trips_processed_before").asLong() > 0, report::toString);
+    assertEquals(counts, RealDataCrossCheckTest.reportCounts(laterReport(flinkLater.output)));
+    assertEquals(counts, RealDataCrossCheckTest.reportCounts(laterReport(sparkLater.output)));
+    Map<String, String> zones = Outputs.zones(tmp.resolve("direct-later"));
+    assertEquals(zones, Outputs.zones(flinkLater.output), "Flink: every column of every zone");
+    assertEquals(zones, Outputs.zones(sparkLater.output), "Spark: every column of every zone");
+    TripPipeline.Outcome full = DirectRun.run(slice + "," + late, tmp.resolve("full"));
+    assertEquals(Outputs.zones(tmp.resolve("full")), zones, "the incremental lake equals one full run");
+    assertEquals(
+        full.report.conflictingDuplicates(),
+        direct.report.conflictingDuplicates() + directLater.report.conflictingDuplicates());
   }
 
   private JsonNode directReport() throws Exception {

@@ -28,12 +28,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * keeps the same one. A copy whose content ({@link Trip#differingFields}: every field but the lineage) equals the
  * kept copy's is a duplicate, counted under {@value CheckedTrip#COPIES_REMOVED}; any other copy is a conflicting
  * duplicate, counted under {@value CheckedTrip#CONFLICTING_COPIES} and emitted as a rejected record {@code
- * conflicting_duplicate} with its lineage, its content as JSON and, in the detail, the kept copy's lineage and the
- * fields that differ. Counts are made where copies disappear, not derived from other counts. Rejected records pass
- * unchanged and counts come out summed per label, so the one shuffle deduplication needs also carries them (a
- * second output would copy every trip once more on Flink). The shuffle ships batches per bucket of trip ids
- * ({@link GroupByBucket}). Metrics: counters {@code unique}, {@code duplicates} and {@code conflicting_duplicates}
- * in namespace {@value #STEP}.
+ * conflicting_duplicate} with its lineage, its content as JSON and, in the detail, the kept copy's id and the fields
+ * that differ (not the kept copy's lineage: which of several equal copies is kept may change with a later run).
+ * Counts are made where copies disappear, not derived from other counts. Rejected records pass unchanged and counts
+ * come out summed per label, so the one shuffle deduplication needs also carries them (a second output would copy
+ * every trip once more on Flink). The shuffle ships batches per bucket of trip ids ({@link GroupByBucket}). Metrics:
+ * counters {@code unique}, {@code duplicates} and {@code conflicting_duplicates} in namespace {@value #STEP}.
  */
 public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> {
   public static final String STEP = "DeduplicateTrips";
@@ -158,8 +158,7 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
         copy.getSourceFile(),
         copy.getSourceRow(),
         json(copy),
-        "trip " + copy.getTripId() + " kept as read from " + kept.getSourceFile() + " row " + kept.getSourceRow()
-            + "; this copy differs in " + String.join(", ", differing));
+        "the kept copy of trip " + kept.getTripId() + " differs from this one in " + String.join(", ", differing));
   }
 
   /** A trip's content and lineage as one JSON object, with the processed zone's column names. */

@@ -71,7 +71,7 @@ class DeduplicateTripsTest {
                     "c.csv",
                     4,
                     DeduplicateTrips.json(tipped),
-                    "trip " + original.getTripId() + " kept as read from a.csv row 3; this copy differs in tip_cents")),
+                    "the kept copy of trip " + original.getTripId() + " differs from this one in tip_cents")),
             CheckedTrip.rejected(
                 RejectedRecord.of(
                     RejectReason.CONFLICTING_DUPLICATE,
@@ -79,7 +79,7 @@ class DeduplicateTripsTest {
                     "c.csv",
                     5,
                     DeduplicateTrips.json(moreTipped),
-                    "trip " + original.getTripId() + " kept as read from a.csv row 3; this copy differs in "
+                    "the kept copy of trip " + original.getTripId() + " differs from this one in "
                         + "passenger_count, tip_cents")));
     PipelineResult result = p.run();
     assertEquals(2L, counter(result, "unique"));
