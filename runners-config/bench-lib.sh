@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmark scripts (sourced, not run): Java 17, GNU time, the JVM flags Beam's runners need, and the
 # generated data sets under $BENCH_DIR. Callers set BENCH_DIR and FLINK_CP before calling generate.
 if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
@@ -5,6 +6,7 @@ if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export PATH="$JAVA_HOME/bin:$PATH"
 fi
 [ -x /usr/bin/time ] || { echo "benchmark: needs GNU time (apt-get install time)" >&2; exit 2; }
+# shellcheck disable=SC2034 # OPENS, WALL, RSS and CPU are for the scripts that source this file
 OPENS=(--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED)
 DATA=tests/data/nyc_tlc
 TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
@@ -30,6 +32,8 @@ timed() {
   SPARK_LOCAL_IP=127.0.0.1 /usr/bin/time -f "%e %M %U %S" -o "$BENCH_DIR/time.txt" "$@" > "$log" 2>&1 \
     || { echo "benchmark: failed, see $log" >&2; tail -5 "$log" >&2; return 1; }
   local user sys
+  # shellcheck disable=SC2034
   read -r WALL RSS user sys < <(tail -n 1 "$BENCH_DIR/time.txt")
+  # shellcheck disable=SC2034
   CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }

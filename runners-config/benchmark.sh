@@ -16,7 +16,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
 COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ENGINES=\"$ENGINES\" DIRECT_SIZE=$DIRECT_SIZE${FLINK_ARGS:+ FLINK_ARGS=\"$FLINK_ARGS\"}${SPARK_ARGS:+ SPARK_ARGS=\"$SPARK_ARGS\"} runners-config/benchmark.sh"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/benchmark-results.tsv' ':!docs/benchmarks.md' ':!docs/benchmarks.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
-# shellcheck source=runners-config/bench-lib.sh
+# shellcheck source=bench-lib.sh
 source runners-config/bench-lib.sh
 
 mvn -q -B -DskipTests test-compile

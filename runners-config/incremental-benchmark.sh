@@ -20,7 +20,7 @@ COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ARM=$ARM${MEASURED_COMMIT:+ MEASURED_COMMIT
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/incremental-results.tsv' ':!docs/incremental.md' ':!docs/incremental.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
 COMMIT=${MEASURED_COMMIT:-$COMMIT}
-# shellcheck source=runners-config/bench-lib.sh
+# shellcheck source=bench-lib.sh
 source runners-config/bench-lib.sh
 
 [ "$CLASSPATH_FILE" = runners-config/flink/target/runtime.classpath ] && mvn -q -B -DskipTests test-compile
