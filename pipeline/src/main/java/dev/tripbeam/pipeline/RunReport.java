@@ -223,14 +223,21 @@ public final class RunReport {
     s.append(String.format(Locale.ROOT, "  read        %,d%n", read));
     s.append(String.format(Locale.ROOT, "  valid       %,d%n", valid));
     s.append(String.format(Locale.ROOT, "  duplicates  %,d%n", duplicates));
-    s.append(String.format(Locale.ROOT, "  conflicting %,d  (copies whose content differs from the kept one)%n", conflicting));
+    s.append(
+        String.format(
+            Locale.ROOT, "  conflicting %,d  (copies whose content differs from the kept one)%n", conflicting));
     if (mode.equals(Lake.REPROCESS)) {
       s.append(String.format(Locale.ROOT, "  rebuilt     %s%n", String.join(", ", touchedDates)));
       s.append(
           String.format(
               Locale.ROOT, "  other dates %,d trips of the re-read files, left as the lake has them%n", outsideDates));
     }
-    s.append(String.format(Locale.ROOT, "  rejected    %,d%n", rejectedTotal()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  rejected    %,d%s%n",
+            rejectedTotal(),
+            conflicting == 0 ? "" : "  (the conflicting copies among them)"));
     rejected.forEach((reason, n) -> s.append(String.format(Locale.ROOT, "    %-32s %,d%n", reason, n)));
     s.append("  outputs\n");
     outputs.forEach(
@@ -240,8 +247,9 @@ public final class RunReport {
     s.append(
         String.format(
             Locale.ROOT,
-            "  reconciled  %s (read = valid + duplicates + conflicting + rejected by the rules)%n",
-            reconciled() ? "yes" : "NO"));
+            "  reconciled  %s (read = valid + duplicates + rejected%s)%n",
+            reconciled() ? "yes" : "NO",
+            mode.equals(Lake.REPROCESS) ? " + other dates" : ""));
     s.append(String.format(Locale.ROOT, "  wall time   %.1f s%n", wallTime().toMillis() / 1000.0));
     return s.toString();
   }
