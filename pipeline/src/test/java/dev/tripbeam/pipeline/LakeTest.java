@@ -72,7 +72,8 @@ class LakeTest {
     Lake.RawFile f = rawFile(raw("a.csv", "header\nrow\n"));
 
     // 2024-01-02 was recomputed and has no anomaly any more; 2024-01-01 was not touched.
-    lake.publish(lake.plan("r1", Lake.INCREMENTAL, List.of(f), List.of("2024-01-02", "2024-01-03"), "{\"run\":\"r1\"}\n"));
+    lake.publish(
+        lake.plan("r1", Lake.INCREMENTAL, List.of(f), List.of("2024-01-02", "2024-01-03"), "{\"run\":\"r1\"}\n"));
 
     for (String zone : List.of("processed/trips", "aggregated/zone_daily", "aggregated/user_daily")) {
       assertEquals(
@@ -81,7 +82,8 @@ class LakeTest {
               zone + "/pickup_date=2024-01-02/r1-part-00000-of-00001.parquet",
               zone + "/pickup_date=2024-01-03/r1-part-00000-of-00001.parquet"),
           files(zone));
-      assertEquals("old 1", Files.readString(tmp.resolve(zone + "/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet")));
+      assertEquals(
+          "old 1", Files.readString(tmp.resolve(zone + "/pickup_date=2024-01-01/r0-part-00000-of-00001.parquet")));
     }
     assertEquals(List.of(), files("aggregated/anomalies"));
     assertEquals(List.of("rejected/r0-part-00000-of-00001.parquet", "rejected/r1-part-00000-of-00001.parquet"),

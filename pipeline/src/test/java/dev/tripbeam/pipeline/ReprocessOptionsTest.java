@@ -27,7 +27,8 @@ class ReprocessOptionsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> TripPipelineOptions.validate(parse("--output=/tmp/lake", "--reprocess=2024-02-30")));
-    assertEquals("--reprocess takes pickup dates YYYY-MM-DD, comma-separated (got '2024-02-30')", notADate.getMessage());
+    assertEquals(
+        "--reprocess takes pickup dates YYYY-MM-DD, comma-separated (got '2024-02-30')", notADate.getMessage());
     IllegalArgumentException both =
         assertThrows(
             IllegalArgumentException.class,

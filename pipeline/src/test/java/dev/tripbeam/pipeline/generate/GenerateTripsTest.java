@@ -107,7 +107,9 @@ class GenerateTripsTest {
       assertEquals(p.isValid(), j.isValid(), "row " + i);
       if (p.isValid()) {
         assertEquals(
-            p.getTrip().differingFields(j.getTrip()), List.of(), "row " + i + " reads the same from Parquet and JSON lines");
+            p.getTrip().differingFields(j.getTrip()),
+            List.of(),
+            "row " + i + " reads the same from Parquet and JSON lines");
         repeatedIds += ids.add(p.getTrip().getTripId()) ? 0 : 1;
         assertEquals("app", p.getTrip().getSource());
       } else {
