@@ -9,7 +9,6 @@ import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
