@@ -3,6 +3,9 @@ package dev.tripbeam.model;
 import com.google.auto.value.AutoValue;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
 import org.apache.beam.sdk.schemas.annotations.SchemaIgnore;
@@ -92,14 +95,9 @@ public abstract class Trip {
   /** Lineage: the trip's row in its raw file (1 = first data row; 0 where unknown). Not part of its content. */
   public abstract long getSourceRow();
 
-  /** Whether {@code other} holds the same trip with the same content: every field but the lineage. */
-  public boolean sameContentAs(Trip other) {
-    return differingFields(other).isEmpty();
-  }
-
   /** The content fields (column names of the processed zone) in which {@code other} differs from this trip. */
-  public java.util.List<String> differingFields(Trip other) {
-    java.util.List<String> d = new java.util.ArrayList<>();
+  public List<String> differingFields(Trip other) {
+    List<String> d = new ArrayList<>();
     differs(d, "trip_id", getTripId(), other.getTripId());
     differs(d, "source", getSource(), other.getSource());
     differs(d, "vendor_id", getVendorId(), other.getVendorId());
@@ -118,8 +116,8 @@ public abstract class Trip {
     return d;
   }
 
-  private static void differs(java.util.List<String> into, String field, @Nullable Object a, @Nullable Object b) {
-    if (!java.util.Objects.equals(a, b)) {
+  private static void differs(List<String> into, String field, @Nullable Object a, @Nullable Object b) {
+    if (!Objects.equals(a, b)) {
       into.add(field);
     }
   }
