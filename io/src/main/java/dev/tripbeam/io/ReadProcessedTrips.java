@@ -1,6 +1,6 @@
 package dev.tripbeam.io;
 
-import dev.tripbeam.model.Trip;
+import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.transforms.TripCoders;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -20,11 +20,13 @@ import org.apache.parquet.hadoop.ParquetReader;
 /**
  * Reads the trips of the processed zone back, for incremental runs.
  *
- * <p>Input: globs of processed-trip Parquet files (an empty match gives no trips). Output: one {@link Trip} per row.
+ * <p>Input: globs of processed-trip Parquet files (an empty match gives no trips). Output, one collection of {@link
+ * CheckedTrip}s as {@link ReadTripFiles} gives them: a trip per row, with its lineage, and per file a count {@value
+ * CheckedTrip#PROCESSED_BEFORE} of its rows (so the trips need no second consumer to be counted).
  * A processed file that cannot be read fails the run: it is the lake's own output, not raw input. Metric: counter
  * {@code history_trips} in namespace {@value #STEP}.
  */
-public final class ReadProcessedTrips extends PTransform<PCollection<String>, PCollection<Trip>> {
+public final class ReadProcessedTrips extends PTransform<PCollection<String>, PCollection<CheckedTrip>> {
   public static final String STEP = "ReadProcessedTrips";
 
   private ReadProcessedTrips() {}
@@ -34,19 +36,20 @@ public final class ReadProcessedTrips extends PTransform<PCollection<String>, PC
   }
 
   @Override
-  public PCollection<Trip> expand(PCollection<String> globs) {
+  public PCollection<CheckedTrip> expand(PCollection<String> globs) {
     return globs
         .apply("MatchProcessedFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         .apply("OpenProcessedFiles", FileIO.readMatches())
         .apply("ParseProcessedTrips", ParDo.of(new ReadFn()))
-        .setCoder(TripCoders.trip());
+        .setCoder(TripCoders.checkedTrip());
   }
 
-  private static final class ReadFn extends DoFn<FileIO.ReadableFile, Trip> {
+  private static final class ReadFn extends DoFn<FileIO.ReadableFile, CheckedTrip> {
     private final Counter trips = Metrics.counter(STEP, "history_trips");
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, OutputReceiver<Trip> out) throws IOException {
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<CheckedTrip> out) throws IOException {
+      long rows = 0;
       try (SeekableByteChannel channel = file.openSeekable();
           ParquetReader<GenericRecord> reader =
               AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, file.getMetadata().resourceId().toString()))
@@ -54,10 +57,12 @@ public final class ReadProcessedTrips extends PTransform<PCollection<String>, PC
                   .build()) {
         GenericRecord record;
         while ((record = reader.read()) != null) {
-          out.output(AvroRecords.trip(record));
-          trips.inc();
+          out.output(CheckedTrip.trip(AvroRecords.trip(record)));
+          rows++;
         }
       }
+      trips.inc(rows);
+      out.output(CheckedTrip.count(CheckedTrip.PROCESSED_BEFORE, rows));
     }
   }
 }

@@ -38,14 +38,14 @@ public final class RunReport {
   static final String COPIES_REMOVED = CheckedTrip.COPIES_REMOVED;
   static final String CONFLICTING_COPIES = CheckedTrip.CONFLICTING_COPIES;
   static final String CONFLICTING_REASON = "conflicting_duplicate";
-  static final String OUTSIDE_DATES = dev.tripbeam.transforms.SelectPickupDates.OUTSIDE_DATES;
+  static final String OUTSIDE_DATES = CheckedTrip.OUTSIDE_DATES;
   /** {@code touched_date:YYYY-MM-DD}: a pickup date an incremental run recomputes. */
   static final String TOUCHED_DATE_PREFIX = "touched_date:";
   static final String REJECTED_PREFIX = "rejected.";
   /** {@code file_error:<reason>:<URL-encoded path>}: a file-level record, for the manifest. */
   static final String FILE_ERROR_PREFIX = CheckedTrip.FILE_ERROR_PREFIX;
   static final String ROWS_PREFIX = "rows.";
-  static final String PROCESSED_BEFORE = "processed_before";
+  static final String PROCESSED_BEFORE = CheckedTrip.PROCESSED_BEFORE;
 
   private final String runId;
   private final String runner;

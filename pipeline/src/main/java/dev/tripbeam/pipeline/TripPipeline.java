@@ -27,7 +27,6 @@ import dev.tripbeam.transforms.SelectPickupDates;
 import dev.tripbeam.transforms.SelectRejectedAndCounts;
 import dev.tripbeam.transforms.SelectTouchedDates;
 import dev.tripbeam.transforms.SelectTrips;
-import dev.tripbeam.transforms.TripCoders;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
 import java.io.IOException;
@@ -61,7 +60,6 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -201,7 +199,7 @@ public final class TripPipeline {
     } catch (IOException e) {
       throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
     }
-    TripConsole.err().println(startLine(options, rawFiles, skipped, inputs.hidden));
+    TripConsole.err().println(startLine(options, mode, rawFiles, skipped, inputs.hidden));
     if (rawFiles.isEmpty()) {
       return new Outcome(
           null,
@@ -344,27 +342,21 @@ public final class TripPipeline {
     if (!reprocess.isEmpty()) {
       checked = checked.apply("SelectReprocessedDates", SelectPickupDates.of(reprocess));
     }
-    PCollection<Trip> history = null;
     PCollection<String> touchedDates = null;
     PCollection<CheckedTrip> toDeduplicate = checked;
     if (readHistory) {
       // The processed trips of the dates this run's trips fall on, and only those: deduplicated together with the
-      // new records, they give those dates' partitions as a full run over all raw files would.
+      // new records, they give those dates' partitions as a full run over all raw files would. The reader counts them
+      // in the stream (processed_before), so they have one consumer.
       String partitions = layout.processedTrips();
       touchedDates = checked.apply("SelectTouchedDates", SelectTouchedDates.of());
-      history =
+      PCollection<CheckedTrip> processedBefore =
           touchedDates
               .apply(
                   "ListTouchedPartitions",
                   MapElements.into(TypeDescriptors.strings())
                       .via(date -> partitions + "/pickup_date=" + date + "/*.parquet"))
               .apply("ReadProcessedTrips", ReadProcessedTrips.of());
-      PCollection<CheckedTrip> processedBefore =
-          history
-              .apply(
-                  "CheckProcessedTrips",
-                  MapElements.into(TypeDescriptor.of(CheckedTrip.class)).via((Trip t) -> CheckedTrip.trip(t)))
-              .setCoder(TripCoders.checkedTrip());
       toDeduplicate =
           PCollectionList.of(checked).and(processedBefore).apply("CollectTripsOfTouchedDates", Flatten.pCollections());
     }
@@ -415,11 +407,9 @@ public final class TripPipeline {
             .and(
                 rejected.apply(
                     "CountRejectedByReason", CountRecords.by(r -> RunReport.REJECTED_PREFIX + r.getReason())));
-    if (history != null) {
+    if (touchedDates != null) {
       counts =
-          counts
-              .and(history.apply("CountProcessedBefore", CountRecords.as(RunReport.PROCESSED_BEFORE)))
-              .and(touchedDates.apply("CountTouchedDates", CountRecords.by(d -> RunReport.TOUCHED_DATE_PREFIX + d)));
+          counts.and(touchedDates.apply("CountTouchedDates", CountRecords.by(d -> RunReport.TOUCHED_DATE_PREFIX + d)));
     }
     counts.apply("WriteRunCounts", WriteRunCounts.to(layout.counts(options.getRunId()), staging + "/tmp/counts"));
     return new Graph(checked, newTrips, enriched, zoneDaily, userDaily, anomalies, rejected);
@@ -522,7 +512,7 @@ public final class TripPipeline {
 
   /** What the run is about to do, for the console. */
   private static String startLine(
-      TripPipelineOptions options, List<Lake.RawFile> files, int alreadyProcessed, int hidden) {
+      TripPipelineOptions options, String mode, List<Lake.RawFile> files, int alreadyProcessed, int hidden) {
     Map<String, Integer> byFormat = new TreeMap<>();
     InputFormat format = InputFormat.parse(options.getInputFormat());
     for (Lake.RawFile f : files) {
@@ -535,9 +525,9 @@ public final class TripPipeline {
         "tripbeam run %s on %s (%s): %d input file(s)%s into %s%s%s",
         options.getRunId(),
         options.getRunner().getSimpleName(),
-        !TripPipelineOptions.reprocessDates(options).isEmpty()
+        mode.equals(Lake.REPROCESS)
             ? "reprocess " + String.join(",", TripPipelineOptions.reprocessDates(options))
-            : options.getIncremental() ? "incremental" : "full refresh",
+            : mode.replace('_', ' '),
         files.size(),
         parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")",
         options.getOutput(),

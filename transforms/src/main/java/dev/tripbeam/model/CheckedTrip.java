@@ -22,6 +22,12 @@ public abstract class CheckedTrip {
   /** Label of the copies deduplication rejected because their content differs from the kept copy's. */
   public static final String CONFLICTING_COPIES = "duplicates.conflicting";
 
+  /** Label of the processed trips an incremental run read back from the lake (those of the dates it recomputes). */
+  public static final String PROCESSED_BEFORE = "processed_before";
+
+  /** Label of the trips a reprocess run read on dates other than those it rebuilds (left as the lake has them). */
+  public static final String OUTSIDE_DATES = "outside_reprocessed_dates";
+
   /**
    * Prefix of the label counting one file's valid trips picked up on one New York date: {@code
    * file_date:YYYY-MM-DD:<url-encoded path>} (the manifest records which raw files hold which dates).

@@ -1,5 +1,7 @@
 package dev.tripbeam.transforms;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RejectReason;
 import dev.tripbeam.model.RejectedRecord;
@@ -8,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -18,7 +20,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Keeps one trip per trip id; counts the copies it removes, and rejects the copies whose content differs.
@@ -56,6 +57,8 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
           .thenComparing(Trip::getSource)
           .thenComparing(Trip::getSourceFile)
           .thenComparingLong(Trip::getSourceRow);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private DeduplicateTrips() {}
 
@@ -163,47 +166,29 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
 
   /** A trip's content and lineage as one JSON object, with the processed zone's column names. */
   static String json(Trip t) {
-    StringBuilder b = new StringBuilder("{");
-    field(b, "trip_id", t.getTripId());
-    field(b, "source", t.getSource());
-    field(b, "vendor_id", t.getVendorId());
-    field(b, "pickup_datetime", t.getPickup().toString());
-    field(b, "dropoff_datetime", t.getDropoff().toString());
-    field(b, "pu_zone_id", t.getPuZoneId());
-    field(b, "do_zone_id", t.getDoZoneId());
-    field(b, "passenger_count", t.getPassengerCount());
-    field(b, "trip_distance", t.getDistanceMiles());
-    field(b, "fare_cents", t.getFareCents());
-    field(b, "tip_cents", t.getTipCents());
-    field(b, "tolls_cents", t.getTollsCents());
-    field(b, "total_cents", t.getTotalCents());
-    field(b, "payment_type", t.getPaymentType());
-    field(b, "user_id", t.getUserId());
-    field(b, "source_file", t.getSourceFile());
-    field(b, "source_row", t.getSourceRow());
-    b.setLength(b.length() - 1);
-    return b.append('}').toString();
-  }
-
-  private static void field(StringBuilder b, String name, @Nullable Object value) {
-    b.append('"').append(name).append("\":");
-    if (value instanceof String text) {
-      b.append('"');
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c == '"' || c == '\\') {
-          b.append('\\').append(c);
-        } else if (c < 0x20) {
-          b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-        } else {
-          b.append(c);
-        }
-      }
-      b.append('"');
-    } else {
-      b.append(value);
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("trip_id", t.getTripId());
+    fields.put("source", t.getSource());
+    fields.put("vendor_id", t.getVendorId());
+    fields.put("pickup_datetime", t.getPickup().toString());
+    fields.put("dropoff_datetime", t.getDropoff().toString());
+    fields.put("pu_zone_id", t.getPuZoneId());
+    fields.put("do_zone_id", t.getDoZoneId());
+    fields.put("passenger_count", t.getPassengerCount());
+    fields.put("trip_distance", t.getDistanceMiles());
+    fields.put("fare_cents", t.getFareCents());
+    fields.put("tip_cents", t.getTipCents());
+    fields.put("tolls_cents", t.getTollsCents());
+    fields.put("total_cents", t.getTotalCents());
+    fields.put("payment_type", t.getPaymentType());
+    fields.put("user_id", t.getUserId());
+    fields.put("source_file", t.getSourceFile());
+    fields.put("source_row", t.getSourceRow());
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render trip " + t.getTripId(), e);
     }
-    b.append(',');
   }
 
   /** Two counts of one label: their sum. */

@@ -14,12 +14,9 @@ import org.apache.beam.sdk.values.PCollection;
  * re-reads raw files that also hold other dates, which it leaves as the lake has them).
  *
  * <p>Input and output: {@link CheckedTrip}s. Trips on one of the dates, rejected records and counts pass; each
- * bundle adds one count {@value #OUTSIDE_DATES} of the trips it dropped. Options: the dates ({@code YYYY-MM-DD}).
+ * bundle adds one count {@value CheckedTrip#OUTSIDE_DATES} of the trips it dropped. Options: the dates ({@code YYYY-MM-DD}).
  */
 public final class SelectPickupDates extends PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>> {
-  /** Label of the trips on other dates. */
-  public static final String OUTSIDE_DATES = "outside_reprocessed_dates";
-
   private final TreeSet<String> dates;
 
   private SelectPickupDates(Set<String> dates) {
@@ -64,7 +61,7 @@ public final class SelectPickupDates extends PTransform<PCollection<CheckedTrip>
     public void finish(FinishBundleContext context) {
       if (outside > 0) {
         context.output(
-            CheckedTrip.count(OUTSIDE_DATES, outside), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+            CheckedTrip.count(CheckedTrip.OUTSIDE_DATES, outside), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       }
     }
   }

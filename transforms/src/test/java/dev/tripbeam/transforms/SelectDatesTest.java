@@ -54,7 +54,7 @@ class SelectDatesTest {
                 CheckedTrip.trip(MORNING_AGAIN),
                 CheckedTrip.rejected(BAD),
                 CheckedTrip.count(CheckedTrip.READ_ROWS, 4),
-                CheckedTrip.count(SelectPickupDates.OUTSIDE_DATES, 1)));
+                CheckedTrip.count(CheckedTrip.OUTSIDE_DATES, 1)));
     p.run();
   }
 }
