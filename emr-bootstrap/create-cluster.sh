@@ -42,14 +42,8 @@ FLEETS+='{"Name":"task-spot","InstanceFleetType":"TASK","TargetSpotCapacity":1,"
 FLEETS+='{"InstanceType":"m6i.2xlarge","WeightedCapacity":1},{"InstanceType":"m5.2xlarge","WeightedCapacity":1},{"InstanceType":"m6a.2xlarge","WeightedCapacity":1}],'
 FLEETS+='"LaunchSpecifications":{"SpotSpecification":{"TimeoutDurationMinutes":20,"TimeoutAction":"SWITCH_TO_ON_DEMAND","AllocationStrategy":"capacity-optimized"}}}]'
 
-aws_call() {
-  if $DRY_RUN; then
-    printf '%q ' aws "$@"
-    printf '\n'
-  else
-    aws "$@"
-  fi
-}
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
 
 aws_call s3 cp "$HERE/bootstrap.sh" "s3://$LAKE_BUCKET/tripbeam/bootstrap.sh" --region "$REGION"
 aws_call emr create-cluster \

@@ -70,6 +70,14 @@ public final class AvroRecords {
     }
   }
 
+  /** The type of a column: the schema itself, or the non-null branch of an optional column's union. */
+  public static Schema valueType(Schema schema) {
+    if (schema.getType() != Schema.Type.UNION) {
+      return schema;
+    }
+    return schema.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+  }
+
   private static Schema instant() {
     return LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
   }

@@ -18,7 +18,12 @@ import org.apache.beam.sdk.options.Description;
 final class HelpText {
   /** tripbeam's option interfaces, in the order they are shown. */
   static final List<Class<?>> SECTIONS =
-      List.of(TripInputOptions.class, TripOutputOptions.class, TripS3Options.class, TripConsoleOptions.class);
+      List.of(
+          TripInputOptions.class,
+          TripOutputOptions.class,
+          TripS3Options.class,
+          TripServingOptions.class,
+          TripConsoleOptions.class);
 
   private HelpText() {}
 
@@ -28,7 +33,7 @@ final class HelpText {
     s.append("       (through Maven: mvn -q compile exec:exec -Dexec.args=\"--input=PATHS --output=LAKE ...\")\n\n");
     s.append("Validates, deduplicates, enriches and aggregates raw trip files into a Parquet lake with a run report.\n");
     s.append("Without --input, the bundled real sample is read. Exit codes: 0 ok, 1 the run failed or did not "
-        + "reconcile, 2 bad options.\n");
+        + "reconcile, 2 bad options, 3 the lake is published but the serving database could not be loaded.\n");
     s.append("Input formats (--inputFormat): ");
     s.append(String.join(", ", Arrays.stream(InputFormat.values()).map(HelpText::lower).toList()));
     s.append(".\n");
@@ -82,6 +87,9 @@ final class HelpText {
     }
     if (getter.isAnnotationPresent(Default.Boolean.class)) {
       return Boolean.toString(getter.getAnnotation(Default.Boolean.class).value());
+    }
+    if (getter.isAnnotationPresent(Default.Integer.class)) {
+      return Integer.toString(getter.getAnnotation(Default.Integer.class).value());
     }
     return null;
   }

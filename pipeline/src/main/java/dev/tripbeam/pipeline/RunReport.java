@@ -65,6 +65,9 @@ public final class RunReport {
   private final List<String> touchedDates;
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
+  /** The serving load, when the run has one: pending until the lake is published, then its result. */
+  private Map<String, Object> serving;
+  private String servingLine;
 
   RunReport(
       String runId,
@@ -174,6 +177,12 @@ public final class RunReport {
     return Duration.between(start, end);
   }
 
+  /** Records the serving load's state: its report section and its summary line. */
+  void serving(Map<String, Object> section, String line) {
+    this.serving = section;
+    this.servingLine = line;
+  }
+
   public String toJson() {
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("read", read);
@@ -200,6 +209,9 @@ public final class RunReport {
     root.put("counts", counts);
     root.put("outputs", outputs);
     root.put("reconciled", reconciled());
+    if (serving != null) {
+      root.put("serving", serving);
+    }
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
@@ -251,6 +263,9 @@ public final class RunReport {
             reconciled() ? "yes" : "NO",
             mode.equals(Lake.REPROCESS) ? " + other dates" : ""));
     s.append(String.format(Locale.ROOT, "  wall time   %.1f s%n", wallTime().toMillis() / 1000.0));
+    if (servingLine != null) {
+      s.append(String.format(Locale.ROOT, "  serving     %s%n", servingLine));
+    }
     return s.toString();
   }
 }

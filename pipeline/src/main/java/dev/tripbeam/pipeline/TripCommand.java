@@ -13,7 +13,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the tripbeam job: parses and checks the options, keeps the terminal for tripbeam's own lines
  * (the engines' logs go to a per-run log file unless {@code --verbose}), reports progress, runs
  * {@link TripPipeline#run} and maps the outcome to an exit code: 0 done and reconciled, 1 the run failed or did not
- * reconcile, 2 bad options. Inputs: the arguments; outputs: the console lines and the log file; options:
+ * reconcile, 2 bad options, 3 the lake is published but the serving database could not be loaded. Inputs: the arguments; outputs: the console lines and the log file; options:
  * {@link TripPipelineOptions} and the runner's.
  */
 public final class TripCommand {
@@ -22,6 +22,8 @@ public final class TripCommand {
   static final String LOG_DIR_PROPERTY = "tripbeam.logDir";
   static final String SPARK_PARALLELISM = "spark.default.parallelism";
   static final String AUTO_SPARK_PARALLELISM = "tripbeam.autoSparkParallelism";
+  /** Exit code of a run whose lake publication committed but whose serving load failed. */
+  public static final int SERVING_FAILED = 3;
 
   private TripCommand() {}
 
@@ -29,7 +31,7 @@ public final class TripCommand {
     System.exit(execute(args));
   }
 
-  /** Runs the command line and returns the process exit code (0 ok, 1 run failed, 2 bad options). */
+  /** Runs the command line and returns the process exit code (0 ok, 1 run failed, 2 bad options, 3 serving failed). */
   public static int execute(String[] args) {
     var out = TripConsole.out();
     var err = TripConsole.err();
@@ -59,7 +61,13 @@ public final class TripCommand {
     TripPipelineOptions options;
     CommandLine line = commandLine(args);
     try {
-      options = PipelineOptionsFactory.fromArgs(line.args()).withValidation().as(TripPipelineOptions.class);
+      PipelineOptionsFactory.Builder parsed = PipelineOptionsFactory.fromArgs(line.args());
+      // A serve-only command runs no pipeline, so it needs no runner: it runs from the job jar with plain java too.
+      options =
+          (Arrays.asList(args).contains("--serveOnly=true") || Arrays.asList(args).contains("--serveOnly")
+                  ? parsed
+                  : parsed.withValidation())
+              .as(TripPipelineOptions.class);
       TripPipelineOptions.validate(options);
     } catch (IllegalArgumentException e) {
       return usageError(firstLine(e.getMessage()));
@@ -82,7 +90,17 @@ public final class TripCommand {
         out.println("  engine log  " + TripConsole.logFile());
       }
       int code = exitCode(outcome);
-      if (code != 0) {
+      if (code == SERVING_FAILED && options.getServeOnly()) {
+        err.println(
+            "tripbeam: the serving database is not level with the lake: " + outcome.serving.cause()
+                + "; run the same command again when it is reachable");
+      } else if (code == SERVING_FAILED) {
+        err.println(
+            "tripbeam: the lake is published, but loading the serving database failed: " + outcome.serving.cause());
+        err.println(
+            "tripbeam: bring it level with the lake: the same command with --serveOnly=true --output="
+                + options.getOutput() + " --servingJdbcUrl=" + options.getServingJdbcUrl());
+      } else if (code != 0) {
         err.printf(
             "tripbeam: the counts do not reconcile: read %d, but valid + duplicates + rejected = %d; nothing was "
                 + "published%n",
@@ -110,9 +128,16 @@ public final class TripCommand {
     }
   }
 
-  /** The exit code of a finished run: 0 when it reconciled (or had nothing new to do), 1 when it did not. */
+  /**
+   * The exit code of a finished run: 0 when it reconciled (or had nothing new to do) and its serving load (if any)
+   * succeeded, 1 when it did not reconcile, {@value #SERVING_FAILED} when the lake was published but the serving load
+   * failed.
+   */
   public static int exitCode(TripPipeline.Outcome outcome) {
-    return outcome.report == null || outcome.report.reconciled() ? 0 : 1;
+    if (outcome.report != null && !outcome.report.reconciled()) {
+      return 1;
+    }
+    return outcome.serving != null && outcome.serving.failed() ? SERVING_FAILED : 0;
   }
 
   private static int usageError(String message) {

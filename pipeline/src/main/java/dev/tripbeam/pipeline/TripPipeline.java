@@ -16,6 +16,9 @@ import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.Zone;
+import dev.tripbeam.serving.ServingLoader;
+import dev.tripbeam.serving.ServingLogin;
+import dev.tripbeam.serving.ServingTarget;
 import dev.tripbeam.model.ZoneDaily;
 import dev.tripbeam.transforms.AggregateUserDaily;
 import dev.tripbeam.transforms.AggregateZoneDaily;
@@ -124,13 +127,25 @@ public final class TripPipeline {
     public final @Nullable PipelineResult result;
     public final @Nullable String reportPath;
     public final String summary;
+    /** The serving load's result; null when the run has no serving database or did not reach it. */
+    public final ServingLoader.@Nullable Result serving;
 
     Outcome(
         @Nullable RunReport report, @Nullable PipelineResult result, @Nullable String reportPath, String summary) {
+      this(report, result, reportPath, summary, null);
+    }
+
+    Outcome(
+        @Nullable RunReport report,
+        @Nullable PipelineResult result,
+        @Nullable String reportPath,
+        String summary,
+        ServingLoader.@Nullable Result serving) {
       this.report = report;
       this.result = result;
       this.reportPath = reportPath;
       this.summary = summary;
+      this.serving = serving;
     }
   }
 
@@ -164,10 +179,14 @@ public final class TripPipeline {
   /** {@link #run(TripPipelineOptions, Consumer)} with the given {@link Steps}. */
   public static Outcome run(TripPipelineOptions options, Consumer<String> phase, Steps steps) {
     TripPipelineOptions.validate(options);
-    phase.accept("listing the inputs");
     FileSystems.setDefaultPipelineOptions(options);
     OutputLayout layout = new OutputLayout(options.getOutput());
     Lake lake = new Lake(layout);
+    Serving serving = Serving.of(options);
+    if (options.getServeOnly()) {
+      return serveOnly(options, lake, serving, phase);
+    }
+    phase.accept("listing the inputs");
     String runId = options.getRunId();
     boolean incremental = options.getIncremental();
     SortedSet<String> reprocess = TripPipelineOptions.reprocessDates(options);
@@ -297,13 +316,81 @@ public final class TripPipeline {
               + layout.staging(runId) + System.lineSeparator());
     }
     String reportPath = layout.report(runId);
+    if (serving != null) {
+      report.serving(Map.of("status", "pending", "database", serving.target().shown()), null);
+    }
     try {
       lake.publish(lake.plan(runId, mode, rawFiles, report.touchedDates(), report.toJson()));
     } catch (IOException e) {
       throw new UserError(
           "publishing run " + runId + " failed: " + e.getMessage() + "; the next run completes it");
     }
-    return new Outcome(report, result, reportPath, report.summary(reportPath));
+    if (serving == null) {
+      return new Outcome(report, result, reportPath, report.summary(reportPath));
+    }
+    phase.accept("loading the serving database");
+    ServingLoader.Result loaded = serving.level(options.getOutput(), runId);
+    report.serving(loaded.toMap(serving.target()), loaded.line(serving.target()));
+    String summary = report.summary(reportPath);
+    try {
+      LakeFiles.write(reportPath, report.toJson());
+    } catch (IOException e) {
+      summary += "  (the report's serving section could not be written: " + e.getMessage() + ")"
+          + System.lineSeparator();
+    }
+    return new Outcome(report, result, reportPath, summary, loaded);
+  }
+
+  /** The serving database of a run and its login, resolved before the run so that a missing login fails early. */
+  record Serving(ServingTarget target, ServingLogin login, int maxConnections) {
+    static @Nullable Serving of(TripPipelineOptions options) {
+      String url = options.getServingJdbcUrl();
+      if (url == null || url.isBlank()) {
+        return null;
+      }
+      ServingTarget target = ServingTarget.parse(url);
+      try {
+        ServingLogin login =
+            ServingLogin.resolve(
+                target,
+                options.getServingSecretArn(),
+                options.getAwsRegion(),
+                options.getAwsCredentialsProvider(),
+                System.getenv());
+        return new Serving(target, login, options.getServingMaxConnections());
+      } catch (IOException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+
+    ServingLoader.Result level(String lakeRoot, String runId) {
+      return ServingLoader.level(target, login, lakeRoot, runId, maxConnections);
+    }
+  }
+
+  /** {@code --serveOnly}: completes a pending publication, then brings the serving database level with the lake. */
+  private static Outcome serveOnly(
+      TripPipelineOptions options, Lake lake, Serving serving, Consumer<String> phase) {
+    try {
+      for (String recovered : lake.recover()) {
+        TripConsole.err().println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
+      }
+      if (!lake.hasCommittedRuns()) {
+        throw new UserError("no committed run in the lake at " + options.getOutput() + ": nothing to serve");
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
+    }
+    phase.accept("loading the serving database");
+    ServingLoader.Result loaded = serving.level(options.getOutput(), options.getRunId());
+    String summary =
+        String.format(
+            Locale.ROOT,
+            "tripbeam serve %s: the lake at %s into the serving database%n  serving     %s%n",
+            options.getRunId(),
+            options.getOutput(),
+            loaded.line(serving.target()));
+    return new Outcome(null, null, null, summary, loaded);
   }
 
   /**

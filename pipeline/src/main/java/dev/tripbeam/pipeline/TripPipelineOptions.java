@@ -1,10 +1,13 @@
 package dev.tripbeam.pipeline;
 
 import dev.tripbeam.io.InputFormat;
+import dev.tripbeam.serving.ServingLogin;
+import dev.tripbeam.serving.ServingTarget;
 import java.util.regex.Pattern;
 
 /** All options of the tripbeam batch job; runner options come from the runner's own interfaces. */
-public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions, TripS3Options, TripConsoleOptions {
+public interface TripPipelineOptions
+    extends TripInputOptions, TripOutputOptions, TripS3Options, TripServingOptions, TripConsoleOptions {
   /** System property with the bundled sample glob, set by the Maven main-job configuration. */
   String SAMPLE_INPUT_PROPERTY = "tripbeam.sampleInput";
 
@@ -36,6 +39,12 @@ public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions
   }
 
   static void validate(TripPipelineOptions options) {
+    absoluteOutput(options);
+    validateServing(options);
+    if (options.getServeOnly()) {
+      TripS3Options.apply(options);
+      return;
+    }
     if ((options.getInput() == null || options.getInput().isBlank()) && reprocessDates(options).isEmpty()) {
       String sample = System.getProperty(SAMPLE_INPUT_PROPERTY);
       if (sample == null || sample.isBlank()) {
@@ -50,6 +59,7 @@ public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions
     if (options.getOutput() == null || options.getOutput().isBlank()) {
       throw new IllegalArgumentException("--output is required when --input or --reprocess is given");
     }
+    absoluteOutput(options);
     InputFormat.parse(options.getInputFormat());
     TripS3Options.apply(options);
     if (options.getOpenFilesPerTask() < 1) {
@@ -63,6 +73,50 @@ public interface TripPipelineOptions extends TripInputOptions, TripOutputOptions
     if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
       throw new IllegalArgumentException(
           "--runId may only hold letters, digits, '.', '_' and '-' (got '" + options.getRunId() + "')");
+    }
+  }
+
+  /**
+   * A local --output relative to the working directory becomes absolute: Beam's file systems list absolute paths, and
+   * the lake's publication maps each staged path onto the root by its prefix.
+   */
+  private static void absoluteOutput(TripPipelineOptions options) {
+    String output = options.getOutput();
+    if (output != null && !output.isBlank() && !output.contains("://")) {
+      options.setOutput(java.nio.file.Path.of(output).toAbsolutePath().normalize().toString());
+    }
+  }
+
+  /** The serving options' checks: a well-formed URL, a sane connection bound, {@code --serveOnly}'s companions. */
+  private static void validateServing(TripPipelineOptions options) {
+    String url = options.getServingJdbcUrl();
+    boolean serving = url != null && !url.isBlank();
+    if (serving) {
+      ServingTarget.parse(url);
+    }
+    if (options.getServingMaxConnections() < 1 || options.getServingMaxConnections() > 64) {
+      throw new IllegalArgumentException(
+          "--servingMaxConnections must be between 1 and 64 (got " + options.getServingMaxConnections() + ")");
+    }
+    String arn = options.getServingSecretArn();
+    if (arn != null && !arn.isBlank() && !ServingLogin.isSecretArn(arn)) {
+      throw new IllegalArgumentException(
+          "--servingSecretArn must be a Secrets Manager ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME");
+    }
+    if (!options.getServeOnly()) {
+      return;
+    }
+    if (!serving) {
+      throw new IllegalArgumentException("--serveOnly needs --servingJdbcUrl, the database to bring level");
+    }
+    if (options.getOutput() == null || options.getOutput().isBlank()) {
+      throw new IllegalArgumentException("--serveOnly needs --output, the lake to serve");
+    }
+    if ((options.getInput() != null && !options.getInput().isBlank())
+        || options.getIncremental()
+        || !reprocessDates(options).isEmpty()) {
+      throw new IllegalArgumentException(
+          "--serveOnly runs no pipeline: give it no --input, --incremental or --reprocess");
     }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.tripbeam.catalog.AthenaDdl;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -129,6 +130,16 @@ class EmrBootstrapTest {
     assertEquals(0, spark.exit(), spark.out());
     assertTrue(spark.out().contains("\\\"spark-submit\\\"\\,\\\"--deploy-mode\\\"\\,\\\"cluster\\\""), spark.out());
     assertTrue(spark.out().contains("tripbeam-spark-"), spark.out());
+    Run serve = run(Map.of(), "bash", EMR.resolve("submit.sh").toString(), "--dry-run", "--runner", "serve", "j-TEST", "--",
+        "--output=s3://lake/curated", "--servingJdbcUrl=jdbc:postgresql://db:5432/tripbeam");
+    assertEquals(0, serve.exit(), serve.out());
+    Run serveSteps = run(Map.of(), "bash", "-c", "eval \"set -- $0\"; printf '%s' \"$9\"", serve.out().trim());
+    String serveScript = new ObjectMapper().readTree(serveSteps.out()).get(0).get("Args").get(2).asText();
+    assertTrue(
+        serveScript.contains("&& java -cp '/tmp/tripbeam-flink-0.1.0-SNAPSHOT.jar:/usr/lib/flink/lib/*' "
+            + "dev.tripbeam.pipeline.TripPipeline --serveOnly=true --output=s3://lake/curated "
+            + "--servingJdbcUrl=jdbc:postgresql://db:5432/tripbeam"),
+        serveScript);
     Run bootstrap = run(Map.of(), "bash", EMR.resolve("bootstrap.sh").toString(), "--dry-run");
     assertEquals(0, bootstrap.exit(), bootstrap.out());
     assertTrue(bootstrap.out().contains("sudo mkdir -p /mnt/tripbeam/flink-tmp"), bootstrap.out());
@@ -154,5 +165,53 @@ class EmrBootstrapTest {
     Matcher resolved = Pattern.compile("flink-runtime-([0-9]+\\.[0-9]+)\\.[0-9]+\\.jar").matcher(ForkedRun.classpath("flink"));
     assertTrue(resolved.find(), "flink-runtime on the Flink runner's classpath");
     assertEquals(minor.group(1), resolved.group(1), "the resolved Flink is the runner's minor");
+  }
+
+  @Test
+  void catalogDdlIsTheGeneratorsOutputForEveryZone() throws Exception {
+    List<String> files;
+    try (Stream<Path> list = Files.list(EMR.resolve("catalog"))) {
+      files = list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertEquals(
+        AthenaDdl.tables().stream().map(t -> t.name() + ".sql").sorted().toList(), files, "one file per zone");
+    for (AthenaDdl.Table table : AthenaDdl.tables()) {
+      assertEquals(
+          AthenaDdl.ddl(table),
+          Files.readString(EMR.resolve("catalog").resolve(table.name() + ".sql")),
+          table.name() + ".sql differs from the writers' schema: regenerate it with dev.tripbeam.catalog.AthenaDdl "
+              + "emr-bootstrap/catalog");
+    }
+  }
+
+  @Test
+  void createCatalogDryRunPrintsOneCallPerZoneAndCallsNothing() throws Exception {
+    Run r = run(Map.of("LAKE", "s3://acme-lake/curated/"), "bash", EMR.resolve("create-catalog.sh").toString(), "--dry-run");
+    assertEquals(0, r.exit(), r.out());
+    assertFalse(Files.exists(tmp.resolve("aws-called")), "--dry-run must not call aws");
+    String[] lines = r.out().trim().split("\n");
+    assertEquals(1 + AthenaDdl.tables().size(), lines.length, r.out());
+    assertTrue(lines[0].startsWith("aws glue create-database --region us-east-1 "), lines[0]);
+    for (int i = 1; i < lines.length; i++) {
+      assertTrue(lines[i].startsWith("aws athena start-query-execution "), lines[i]);
+      assertTrue(lines[i].contains("OutputLocation=s3://acme-lake/athena-results/"), lines[i]);
+      assertTrue(lines[i].contains("LOCATION \\'s3://acme-lake/curated/"), lines[i]);
+      assertFalse(lines[i].contains("${LAKE}"), lines[i]);
+    }
+    assertTrue(r.out().contains("pickup_date=${pickup_date}/"), "the projection's template stays Athena's");
+  }
+
+  @Test
+  void createCatalogRefusesUnknownArgumentsAndAMissingLakeAndCallsNothing() throws Exception {
+    Run help = run(Map.of(), "bash", EMR.resolve("create-catalog.sh").toString(), "--help");
+    assertEquals(0, help.exit(), help.out());
+    assertTrue(help.out().contains("--dry-run"), help.out());
+    Run unknown = run(Map.of("LAKE", "s3://acme-lake/curated"), "bash", EMR.resolve("create-catalog.sh").toString(), "--dryrun");
+    assertEquals(2, unknown.exit(), unknown.out());
+    assertTrue(unknown.out().contains("unknown argument '--dryrun'"), unknown.out());
+    Run noLake = run(Map.of(), "bash", EMR.resolve("create-catalog.sh").toString(), "--dry-run");
+    assertEquals(2, noLake.exit(), noLake.out());
+    assertTrue(noLake.out().contains("set LAKE"), noLake.out());
+    assertFalse(Files.exists(tmp.resolve("aws-called")), "nothing may call aws");
   }
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The lake's IAM policy (emr-bootstrap/iam-policy-lake.json) is valid JSON, grants exactly the calls the job makes
- * (S3 list, read, write, delete, copy via read+write, multipart; KMS data keys through S3) and nothing wider.
+ * (S3 list, read, write, delete, copy via read+write, multipart; KMS data keys through S3; the serving database's
+ * login from its one Secrets Manager secret, decrypted through Secrets Manager only) and nothing wider.
  */
 class LakePolicyTest {
   @Test
@@ -35,8 +36,20 @@ class LakePolicyTest {
     assertEquals(
         Set.of(
             "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-            "s3:ListMultipartUploadParts", "kms:GenerateDataKey", "kms:Decrypt"),
+            "s3:ListMultipartUploadParts", "kms:GenerateDataKey", "kms:Decrypt", "secretsmanager:GetSecretValue"),
         actions);
     assertTrue(policy.toString().contains("kms:ViaService"), "the key is usable through S3 only");
+    for (JsonNode statement : policy.get("Statement")) {
+      if (statement.get("Action").toString().contains("secretsmanager:")) {
+        assertEquals(1, statement.get("Resource").size());
+        assertTrue(statement.get("Resource").get(0).asText().contains(":secret:SERVING_SECRET_NAME-"), statement.toString());
+      }
+      if (statement.get("Resource").toString().contains("SECRETS_KEY_ID")) {
+        assertEquals(
+            "secretsmanager.REGION.amazonaws.com",
+            statement.path("Condition").path("StringEquals").path("kms:ViaService").asText(),
+            "the secrets' key is usable through Secrets Manager only");
+      }
+    }
   }
 }

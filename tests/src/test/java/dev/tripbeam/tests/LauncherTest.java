@@ -22,9 +22,17 @@ class LauncherTest {
   @TempDir Path tmp;
 
   private ForkedRun launch(String name, String... args) throws Exception {
+    return launchIn(null, name, args);
+  }
+
+  /** Runs the launcher in {@code directory} (null: the tests' own). */
+  private ForkedRun launchIn(Path directory, String name, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
+    if (directory != null) {
+      pb.directory(directory.toFile());
+    }
     pb.environment().put("TRIPBEAM_RUNNER", "flink");
     pb.environment().put("TRIPBEAM_LOG_DIR", tmp.resolve("logs").toString());
     pb.environment().put("TRIPBEAM_JAVA_OPTS", "-Dtripbeam.progressSeconds=2");
@@ -62,12 +70,21 @@ class LauncherTest {
     assertFalse(run.stdout.contains("[ERROR]") || run.stderr.contains("[ERROR]"), run::toString);
   }
 
+  /** Also: an --output relative to the working directory is the lake there (publication once put it elsewhere). */
   @Test
   void aRunShowsOnlyTripbeamsLinesAndLogsTheEnginesToAFile() throws Exception {
     Path slice = RealFiles.yellowSlice(tmp);
     Path out = tmp.resolve("quiet");
-    ForkedRun run = launch("quiet", "--input=" + slice + "," + RealFiles.APP_JSONL, "--output=" + out);
+    ForkedRun run = launchIn(tmp, "quiet", "--input=" + slice + "," + RealFiles.APP_JSONL, "--output=quiet");
     assertEquals(0, run.exitCode, run::toString);
+    try (var files = Files.walk(out)) {
+      List<String> published =
+          files.filter(f -> f.toString().endsWith(".parquet")).map(f -> out.relativize(f).toString()).toList();
+      assertTrue(published.stream().anyMatch(f -> f.startsWith("aggregated/user_daily/pickup_date=")), published.toString());
+      assertTrue(
+          published.stream().allMatch(f -> f.matches("(processed/trips|aggregated/\\w+)/pickup_date=[-\\d]+/[^/]+|rejected/[^/]+")),
+          "every file in its zone: " + published);
+    }
     for (String line : lines(run.stderr)) {
       assertTrue(line.startsWith("tripbeam"), "only tripbeam's lines on the console: " + line + "\n" + run);
     }

@@ -1,6 +1,7 @@
 package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -183,5 +184,40 @@ class RealDataCrossCheckTest {
       flat.put("rejected." + e.getKey(), e.getValue().asLong());
     }
     return flat;
+  }
+
+  /**
+   * The Athena tables' columns and types (generated from the writers' schemas) are exactly the columns of the Parquet
+   * files this run wrote, each zone's, read from the files' footers by DuckDB and typed from their physical and
+   * logical types, the partition column aside.
+   */
+  @Test
+  void catalogDdlMatchesTheParquetFilesTheRunWrote() throws Exception {
+    Path lake = tmp.resolve("flink");
+    for (dev.tripbeam.catalog.AthenaDdl.Table table : dev.tripbeam.catalog.AthenaDdl.tables()) {
+      String glob = lake.resolve(table.location()) + (table.partitioned() ? "/*/*.parquet" : "/*.parquet");
+      List<String> rows =
+          Outputs.query(
+              "SELECT DISTINCT name, type, coalesce(logical_type, ''), coalesce(converted_type, '') FROM "
+                  + "parquet_schema('" + glob + "') WHERE num_children IS NULL ORDER BY name");
+      assertFalse(rows.isEmpty(), "no Parquet file in " + glob);
+      Map<String, String> inFiles = new java.util.TreeMap<>();
+      for (String row : rows) {
+        String[] f = row.split("\\|", -1);
+        String type =
+            f[3].equals("DATE") ? "date"
+                : f[3].startsWith("TIMESTAMP") || f[2].startsWith("TimestampType") ? "timestamp"
+                : f[1].equals("BYTE_ARRAY") && f[3].equals("UTF8") ? "string"
+                : f[1].equals("INT32") ? "int"
+                : f[1].equals("INT64") ? "bigint"
+                : f[1].equals("DOUBLE") ? "double"
+                : f[1].equals("BOOLEAN") ? "boolean" : "unknown " + row;
+        if (!(table.partitioned() && f[0].equals("pickup_date"))) {
+          String before = inFiles.put(f[0], type);
+          assertTrue(before == null || before.equals(type), table.name() + "'s files disagree on " + f[0]);
+        }
+      }
+      assertEquals(inFiles, new java.util.TreeMap<>(dev.tripbeam.catalog.AthenaDdl.columns(table)), table.name());
+    }
   }
 }

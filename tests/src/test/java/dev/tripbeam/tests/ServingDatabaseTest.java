@@ -1,0 +1,359 @@
+package dev.tripbeam.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.pipeline.generate.GenerateTrips;
+import dev.tripbeam.serving.ServingTable;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving database end to end: the tripbeam command on embedded Flink (forked JVMs, as a user runs it) loading a
+ * real PostgreSQL server on 127.0.0.1 with a password login from the environment, over generated app-format trips
+ * (two data sets sharing a date). In order: a full run loads both tables equal to the lake's zones (every row, DuckDB
+ * over the Parquet files); the same run again rewrites no row; an incremental run reloads only the dates it touched;
+ * a run whose database is killed (SIGKILL to the postmaster, by PID) part way through the load keeps its lake
+ * publication, says {@code serving: failed} with the cause and exits 3, and {@code --serveOnly} after a restart brings
+ * the database level. At most {@code --servingMaxConnections} sessions at any time; the password never appears in
+ * any output or log.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServingDatabaseTest {
+  private static final int MAX_CONNECTIONS = 2;
+  @TempDir static Path tmp;
+  private final String password = "pw-" + Long.toHexString(System.nanoTime()) + "-x9";
+  private volatile LocalPostgres pg;
+  private int port;
+  private Path lake;
+  private Path logs;
+  private String dataA;
+  private String dataB;
+  private final List<String> outputs = new ArrayList<>();
+  private final AtomicInteger peakSessions = new AtomicInteger();
+  private final AtomicBoolean watching = new AtomicBoolean(true);
+  private Thread watcher;
+
+  @BeforeAll
+  void startAndGenerate() throws Exception {
+    pg = LocalPostgres.start(tmp.resolve("pg"), 0, password);
+    port = pg.port();
+    lake = tmp.resolve("lake");
+    logs = tmp.resolve("logs");
+    dataA = generate("a", "11", "2024-03-04", "4", "3000");
+    dataB = generate("b", "12", "2024-03-07", "2", "1500");
+    watcher = new Thread(this::watchSessions, "session-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    watching.set(false);
+    watcher.join(5000);
+    pg.close();
+  }
+
+  private String generate(String name, String seed, String start, String days, String trips) throws Exception {
+    Path dir = tmp.resolve(name);
+    GenerateTrips.generate(
+        GenerateTrips.Settings.parse(
+            new String[] {
+              "--users=150", "--trips=" + trips, "--days=" + days, "--start=" + start, "--files=1", "--seed=" + seed,
+              "--output=" + dir, "--templates=" + RealFiles.YELLOW_CSV
+            }));
+    return dir.resolve("*.parquet").toString();
+  }
+
+  @Test
+  @Order(1)
+  void aFullRunLoadsBothTablesEqualToTheLake() throws Exception {
+    ForkedRun run = run("r1", "--input=" + dataA);
+    assertEquals(0, run.exitCode, run.toString());
+    assertTrue(run.stdout.contains("serving     loaded postgresql://127.0.0.1:" + port + "/tripbeam"), run.stdout);
+    JsonNode serving = report("r1").path("serving");
+    assertEquals("loaded", serving.path("status").asText());
+    assertEquals(0, serving.path("rows_updated").asLong());
+    assertTrue(serving.path("rows_inserted").asLong() > 100, serving.toString());
+    assertTableEqualsLake();
+    assertTrue(rows("SELECT count(*) FROM user_daily") > 100);
+  }
+
+  @Test
+  @Order(2)
+  void theSameRunAgainRewritesNoRow() throws Exception {
+    Map<String, String> before = xmins();
+    ForkedRun run = run("r2", "--input=" + dataA);
+    assertEquals(0, run.exitCode, run.toString());
+    JsonNode serving = report("r2").path("serving");
+    assertEquals("loaded", serving.path("status").asText());
+    assertTrue(serving.path("dates_loaded").asInt() > 4, "a full refresh replaces every partition: " + serving);
+    assertEquals(0, serving.path("rows_inserted").asLong() + serving.path("rows_updated").asLong()
+        + serving.path("rows_deleted").asLong(), serving.toString());
+    assertEquals(before, xmins(), "no row was rewritten");
+    assertTableEqualsLake();
+
+    ForkedRun serve = serveOnly("s2");
+    assertEquals(0, serve.exitCode, serve.toString());
+    assertTrue(serve.stdout.contains("0 date(s) loaded, 0 removed"), serve.stdout);
+  }
+
+  @Test
+  @Order(3)
+  void anIncrementalRunReloadsOnlyTheDatesItTouched() throws Exception {
+    Map<String, String> before = xmins();
+    Map<String, String> versionsBefore = versions();
+    ForkedRun run = run("r3", "--input=" + dataA + "," + dataB, "--incremental=true");
+    assertEquals(0, run.exitCode, run.toString());
+    JsonNode report = report("r3");
+    List<String> touched = new ArrayList<>();
+    report.path("pickup_dates_recomputed").forEach(d -> touched.add(d.asText()));
+    assertTrue(touched.contains("2024-03-07") && !touched.contains("2024-03-04"), touched.toString());
+    Map<String, String> versionsAfter = versions();
+    for (Map.Entry<String, String> v : versionsAfter.entrySet()) {
+      String date = v.getKey().substring(v.getKey().indexOf('|') + 1);
+      assertEquals(
+          touched.contains(date), !v.getValue().equals(versionsBefore.get(v.getKey())), v.getKey() + " reloaded?");
+    }
+    Map<String, String> after = xmins();
+    before.forEach(
+        (key, xmin) -> {
+          if (!touched.contains(key.substring(key.lastIndexOf('|') + 1))) {
+            assertEquals(xmin, after.get(key), key + " is on a date the run did not touch, yet was rewritten");
+          }
+        });
+    assertTableEqualsLake();
+  }
+
+  @Test
+  @Order(4)
+  void aDatabaseKilledMidLoadLeavesTheLakePublishedAndServeOnlyBringsItLevel() throws Exception {
+    String lockedDate = "2024-03-05";
+    Connection holder = pg.admin();
+    try (Statement s = holder.createStatement()) {
+      s.execute("INSERT INTO zone_daily VALUES ('" + lockedDate + "', 9999, 'Nowhere', 'Not in the lake', 1, 1, 1, 1, 1,"
+          + " 1, 1)");
+      holder.setAutoCommit(false);
+      s.execute("SELECT * FROM zone_daily WHERE pickup_date = '" + lockedDate + "' AND pu_zone_id = 9999 FOR UPDATE");
+    }
+    ProcessBuilder command = command("r4", "--input=" + dataA + "," + dataB);
+    File out = tmp.resolve("r4.out").toFile();
+    File err = tmp.resolve("r4.err").toFile();
+    Process job = command.redirectOutput(out).redirectError(err).start();
+    // The load of the locked date waits for the row lock; the other connection loads every other date and closes.
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    List<Long> serverPids;
+    while (true) {
+      assertTrue(job.isAlive(), "the run ended before the database was killed: " + Files.readString(out.toPath()));
+      assertTrue(System.nanoTime() < deadline, "the load never waited on the locked row");
+      if (rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam'") == 1
+          && rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam' AND wait_event_type = "
+              + "'Lock'") == 1
+          && rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'") > 0) {
+        serverPids = pg.serverPids();
+        break;
+      }
+      Thread.sleep(200);
+    }
+    long loadedBeforeKill = rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'");
+    pg.killHard(serverPids);
+    try {
+      holder.close();
+    } catch (SQLException e) {
+      // the server it was connected to is gone
+    }
+    assertTrue(job.waitFor(5, TimeUnit.MINUTES));
+    String stdout = Files.readString(out.toPath());
+    String stderr = Files.readString(err.toPath());
+    outputs.add(stdout);
+    outputs.add(stderr);
+    assertEquals(3, job.exitValue(), stdout + stderr);
+    assertTrue(stdout.contains("serving     failed (database: "), stdout);
+    assertTrue(stderr.contains("tripbeam: the lake is published, but loading the serving database failed"), stderr);
+    assertTrue(stderr.contains("--serveOnly=true --output=" + lake), stderr);
+    assertFalse(stderr.contains("\tat "), "no stack trace for the user: " + stderr);
+    assertTrue(Files.exists(lake.resolve("_manifests/runs/r4.json")), "the lake publication stands");
+    JsonNode serving = report("r4").path("serving");
+    assertEquals("failed", serving.path("status").asText(), serving.toString());
+    assertTrue(serving.path("cause").asText().startsWith("database: "), serving.toString());
+
+    pg = LocalPostgres.start(tmp.resolve("pg"), port, password);
+    long total = 0;
+    for (ServingTable table : ServingTable.values()) {
+      try (var dirs = Files.list(lake.resolve(table.zone()))) {
+        total += dirs.count();
+      }
+    }
+    assertEquals(loadedBeforeKill, rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'"),
+        "the dates committed before the kill survive it");
+    assertEquals(total - 1, loadedBeforeKill, "every date but the locked one was loaded before the kill");
+    ForkedRun serve = serveOnly("s4");
+    assertEquals(0, serve.exitCode, serve.toString());
+    assertTrue(serve.stdout.contains("1 date(s) loaded, 0 removed"), serve.stdout);
+    assertEquals(0, rows("SELECT count(*) FROM zone_daily WHERE pu_zone_id = 9999"));
+    assertEquals(total, rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'"));
+    assertTableEqualsLake();
+  }
+
+  @Test
+  @Order(5)
+  void aReloadWhileTheDatabaseIsDownExits3WithTheCause() throws Exception {
+    int closed;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    List<String> args = new ArrayList<>(List.of("--serveOnly=true", "--output=" + lake, "--runId=s5", "--logDir=" + logs,
+        "--servingJdbcUrl=jdbc:postgresql://127.0.0.1:" + closed + "/tripbeam"));
+    ProcessBuilder pb = ForkedRun.start("flink", List.of(), args.toArray(new String[0]));
+    pb.environment().put("PGUSER", LocalPostgres.USER);
+    pb.environment().put("PGPASSWORD", password);
+    ForkedRun serve = ForkedRun.command(pb, tmp.resolve("runs").resolve("s5"));
+    outputs.add(serve.stdout);
+    outputs.add(serve.stderr);
+    assertEquals(3, serve.exitCode, serve.toString());
+    assertTrue(serve.stdout.contains("serving     failed (database: Connection to 127.0.0.1:" + closed + " refused"),
+        serve.stdout);
+    assertTrue(serve.stderr.contains("tripbeam: the serving database is not level with the lake"), serve.stderr);
+    assertFalse(serve.stderr.contains("\tat "), serve.stderr);
+  }
+
+  @Test
+  @Order(6)
+  void neverMoreSessionsThanAllowedAndNoPasswordInAnyOutput() throws Exception {
+    assertTrue(peakSessions.get() >= 1 && peakSessions.get() <= MAX_CONNECTIONS, "peak " + peakSessions.get());
+    for (String output : outputs) {
+      assertFalse(output.contains(password), "the password appears in an output");
+    }
+    try (var files = Files.walk(logs)) {
+      for (Path log : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(Files.readString(log).contains(password), "the password appears in " + log);
+      }
+    }
+    try (var files = Files.walk(lake.resolve("_reports"))) {
+      for (Path report : files.filter(Files::isRegularFile).toList()) {
+        assertFalse(Files.readString(report).contains(password), "the password appears in " + report);
+      }
+    }
+  }
+
+  private ProcessBuilder command(String runId, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--output=" + lake);
+    all.add("--runId=" + runId);
+    all.add("--logDir=" + logs);
+    all.add("--servingJdbcUrl=" + "jdbc:postgresql://127.0.0.1:" + port + "/tripbeam");
+    all.add("--servingMaxConnections=" + MAX_CONNECTIONS);
+    ProcessBuilder pb = ForkedRun.start("flink", List.of(), all.toArray(new String[0]));
+    pb.environment().put("PGUSER", LocalPostgres.USER);
+    pb.environment().put("PGPASSWORD", password);
+    return pb;
+  }
+
+  private ForkedRun run(String runId, String... args) throws Exception {
+    ForkedRun run = ForkedRun.command(command(runId, args), tmp.resolve("runs").resolve(runId));
+    outputs.add(run.stdout);
+    outputs.add(run.stderr);
+    return run;
+  }
+
+  private ForkedRun serveOnly(String runId) throws Exception {
+    return run(runId, "--serveOnly=true");
+  }
+
+  private JsonNode report(String runId) throws Exception {
+    return new ObjectMapper().readTree(lake.resolve("_reports/run-" + runId + ".json").toFile());
+  }
+
+  private void assertTableEqualsLake() throws Exception {
+    for (ServingTable table : ServingTable.values()) {
+      try (Connection c = pg.admin()) {
+        List<String> inLake = ServingRows.inLake(lake.toString(), table);
+        assertFalse(inLake.isEmpty(), table.table());
+        assertEquals(inLake, ServingRows.inDatabase(c, table), table.table());
+      }
+    }
+  }
+
+  private long rows(String sql) throws SQLException {
+    try (Connection c = pg.admin();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private Map<String, String> xmins() throws SQLException {
+    Map<String, String> x = new TreeMap<>();
+    try (Connection c = pg.admin();
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT 'u|' || user_id || '|' || pickup_date, xmin::text FROM user_daily UNION ALL "
+                    + "SELECT 'z|' || pu_zone_id || '|' || pickup_date, xmin::text FROM zone_daily")) {
+      while (r.next()) {
+        x.put(r.getString(1), r.getString(2));
+      }
+    }
+    return x;
+  }
+
+  private Map<String, String> versions() throws SQLException {
+    Map<String, String> v = new TreeMap<>();
+    try (Connection c = pg.admin();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT table_name || '|' || pickup_date, partition_version FROM serving_dates")) {
+      while (r.next()) {
+        v.put(r.getString(1), r.getString(2));
+      }
+    }
+    return v;
+  }
+
+  private void watchSessions() {
+    while (watching.get()) {
+      try {
+        peakSessions.accumulateAndGet(
+            (int) rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam'"), Math::max);
+        Thread.sleep(20);
+      } catch (SQLException e) {
+        sleepQuietly();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
