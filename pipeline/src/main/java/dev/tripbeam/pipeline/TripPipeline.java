@@ -16,10 +16,10 @@ import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
 import dev.tripbeam.model.Zone;
+import dev.tripbeam.model.ZoneDaily;
 import dev.tripbeam.serving.ServingLoader;
 import dev.tripbeam.serving.ServingLogin;
 import dev.tripbeam.serving.ServingTarget;
-import dev.tripbeam.model.ZoneDaily;
 import dev.tripbeam.transforms.AggregateUserDaily;
 import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.CountRecords;
@@ -220,16 +220,21 @@ public final class TripPipeline {
     }
     TripConsole.err().println(startLine(options, mode, rawFiles, skipped, inputs.hidden));
     if (rawFiles.isEmpty()) {
-      return new Outcome(
-          null,
-          null,
-          null,
+      String summary =
           String.format(
               Locale.ROOT,
               "tripbeam run %s: no new raw file under %s (%d already processed); the lake is unchanged%n",
               runId,
               options.getInput(),
-              skipped));
+              skipped);
+      if (serving == null) {
+        return new Outcome(null, null, null, summary);
+      }
+      // A load that failed before is finished here: the database is brought level with the unchanged lake.
+      phase.accept("loading the serving database");
+      ServingLoader.Result loaded = serving.level(options.getOutput(), runId);
+      return new Outcome(
+          null, null, null, summary + "  serving     " + loaded.line(serving.target()) + System.lineSeparator(), loaded);
     }
     List<Zone> zones;
     try {

@@ -12,7 +12,8 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Renders Parquet rows (Avro records without logical-type conversion) as lines of PostgreSQL's {@code COPY} text
  * format: tab-separated, {@code \N} for null, backslash escapes for backslash, tab, newline and carriage return;
- * {@code date} columns as {@code YYYY-MM-DD}, {@code timestamp-micros} as ISO-8601 UTC instants, doubles in Java's
+ * {@code date} columns as {@code YYYY-MM-DD}, {@code timestamp-micros} as ISO-8601 UTC instants, {@code
+ * local-timestamp-micros} as ISO-8601 wall-clock times, doubles in Java's
  * shortest round-trip form (PostgreSQL reads them back to the same value).
  */
 final class CopyText {
@@ -64,6 +65,13 @@ final class CopyText {
     } else if (logical.equals("timestamp-micros")) {
       long micros = ((Number) value).longValue();
       line.append(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L));
+    } else if (logical.equals("local-timestamp-micros")) {
+      long micros = ((Number) value).longValue();
+      line.append(
+          java.time.LocalDateTime.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L),
+              (int) (Math.floorMod(micros, 1_000_000L) * 1000L),
+              java.time.ZoneOffset.UTC));
     } else if (schema.getType() == Schema.Type.STRING) {
       escape(value.toString());
     } else if (schema.getType() == Schema.Type.INT

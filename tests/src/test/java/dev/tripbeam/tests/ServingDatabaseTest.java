@@ -148,6 +148,17 @@ class ServingDatabaseTest {
           }
         });
     assertTableEqualsLake();
+
+    // A later run with nothing new still brings the database level: here a date it lost track of.
+    try (Connection c = pg.admin(); Statement s = c.createStatement()) {
+      s.execute("DELETE FROM serving_dates WHERE table_name = 'zone_daily' AND pickup_date = '2024-03-04'");
+    }
+    ForkedRun nothingNew = run("r3b", "--input=" + dataA + "," + dataB, "--incremental=true");
+    assertEquals(0, nothingNew.exitCode, nothingNew.toString());
+    assertTrue(nothingNew.stdout.contains("no new raw file"), nothingNew.stdout);
+    assertTrue(nothingNew.stdout.contains("serving     loaded postgresql://127.0.0.1:" + port + "/tripbeam: 1 date(s) "
+        + "loaded"), nothingNew.stdout);
+    assertTableEqualsLake();
   }
 
   @Test
