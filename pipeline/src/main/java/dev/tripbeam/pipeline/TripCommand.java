@@ -13,8 +13,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The command line of the tripbeam job: parses and checks the options, keeps the terminal for tripbeam's own lines
  * (the engines' logs go to a per-run log file unless {@code --verbose}), reports progress, runs
  * {@link TripPipeline#run} and maps the outcome to an exit code: 0 done and reconciled, 1 the run failed or did not
- * reconcile, 2 bad options, 3 the lake is published but the serving database could not be loaded. Inputs: the arguments; outputs: the console lines and the log file; options:
- * {@link TripPipelineOptions} and the runner's.
+ * reconcile, 2 bad options, 3 the lake is published but the serving database could not be loaded. Inputs: the
+ * arguments; outputs: the console lines and the log file; options: {@link TripPipelineOptions} and the runner's.
  */
 public final class TripCommand {
   static final String DEFAULT_RUNNER_PROPERTY = "tripbeam.defaultRunner";

@@ -196,9 +196,7 @@ public final class TripPipeline {
     Inputs inputs = new Inputs();
     boolean readHistory;
     try {
-      for (String recovered : lake.recover()) {
-        TripConsole.err().println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
-      }
+      recover(lake);
       if (!reprocess.isEmpty()) {
         rawFiles.addAll(rawFilesHolding(lake, reprocess, options.getOutput()));
         readHistory = false;
@@ -234,7 +232,11 @@ public final class TripPipeline {
       phase.accept("loading the serving database");
       ServingLoader.Result loaded = serving.level(options.getOutput(), runId);
       return new Outcome(
-          null, null, null, summary + "  serving     " + loaded.line(serving.target()) + System.lineSeparator(), loaded);
+          null,
+          null,
+          null,
+          summary + "  serving     " + loaded.line(serving.target()) + System.lineSeparator(),
+          loaded);
     }
     List<Zone> zones;
     try {
@@ -373,13 +375,19 @@ public final class TripPipeline {
     }
   }
 
+  /** Completes the publications that runs left pending, saying so. */
+  private static void recover(Lake lake) throws IOException {
+    for (String recovered : lake.recover()) {
+      TripConsole.err()
+          .println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
+    }
+  }
+
   /** {@code --serveOnly}: completes a pending publication, then brings the serving database level with the lake. */
   private static Outcome serveOnly(
       TripPipelineOptions options, Lake lake, Serving serving, Consumer<String> phase) {
     try {
-      for (String recovered : lake.recover()) {
-        TripConsole.err().println("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
-      }
+      recover(lake);
       if (!lake.hasCommittedRuns()) {
         throw new UserError("no committed run in the lake at " + options.getOutput() + ": nothing to serve");
       }

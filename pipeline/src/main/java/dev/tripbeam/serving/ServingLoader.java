@@ -144,6 +144,11 @@ public final class ServingLoader {
       int connections = Math.min(maxConnections, tasks.size());
       counts.connections = connections;
       run(target, login, tasks, connections, counts);
+      if (counts.datesLoaded.sum() + counts.datesRemoved.sum() != tasks.size()) {
+        throw new IllegalStateException(
+            "the load ended with " + (tasks.size() - counts.datesLoaded.sum() - counts.datesRemoved.sum())
+                + " of " + tasks.size() + " date(s) not done");
+      }
       Result result = counts.result("loaded", null, start);
       try (Connection c = connect(target, login)) {
         record(c, runId, start, result);
@@ -205,6 +210,9 @@ public final class ServingLoader {
                   }
                 } catch (IOException | SQLException | RuntimeException e) {
                   failure.compareAndSet(null, e);
+                } catch (Error e) {
+                  failure.compareAndSet(null, new IllegalStateException(e.toString(), e));
+                  throw e;
                 }
               },
               "tripbeam-serving-" + i);

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  */
 public record ServingTarget(String url, String host, int port, String database) {
   private static final Pattern URL =
-      Pattern.compile("jdbc:postgresql://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\])(?::(\\d{1,5}))?/([A-Za-z0-9_.-]+)(\\?.*)?");
+      Pattern.compile(
+          "jdbc:postgresql://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\])(?::(\\d{1,5}))?/([A-Za-z0-9_.-]+)(\\?.*)?");
 
   /**
    * Parses a URL.
