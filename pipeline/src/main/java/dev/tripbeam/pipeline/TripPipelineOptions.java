@@ -39,9 +39,9 @@ public interface TripPipelineOptions
   }
 
   static void validate(TripPipelineOptions options) {
-    absoluteOutput(options);
     validateServing(options);
     if (options.getServeOnly()) {
+      absoluteOutput(options);
       TripS3Options.apply(options);
       return;
     }

@@ -498,11 +498,15 @@ public final class ServingLoader {
       t = t.getCause();
     }
     Throwable shown = sql != null ? sql : t;
-    String message = shown.getMessage() == null ? "" : shown.getMessage();
-    int nl = message.indexOf('\n');
-    if (nl >= 0) {
-      message = message.substring(0, nl);
+    return (sql != null ? "database" : shown.getClass().getSimpleName()) + ": " + firstLine(shown.getMessage()).strip();
+  }
+
+  /** The first line of a message ("no detail" for none): the serving package's messages are one line each. */
+  static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
     }
-    return (sql != null ? "database" : shown.getClass().getSimpleName()) + ": " + message.strip();
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 }

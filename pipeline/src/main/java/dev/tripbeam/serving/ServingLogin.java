@@ -110,7 +110,7 @@ public final class ServingLogin {
     try (SecretsManagerClient client = builder.build()) {
       secret = client.getSecretValue(GetSecretValueRequest.builder().secretId(secretArn).build()).secretString();
     } catch (RuntimeException e) {
-      throw new IOException("cannot read the serving secret " + secretArn + ": " + firstLine(e.getMessage()));
+      throw new IOException("cannot read the serving secret " + secretArn + ": " + ServingLoader.firstLine(e.getMessage()));
     }
     JsonNode json;
     try {
@@ -170,13 +170,5 @@ public final class ServingLogin {
     }
     fields.add(field.toString());
     return fields;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no detail";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

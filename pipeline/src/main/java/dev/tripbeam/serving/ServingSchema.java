@@ -35,15 +35,8 @@ public final class ServingSchema {
           .migrate()
           .migrationsExecuted;
     } catch (FlywayException e) {
-      throw new IllegalStateException("cannot migrate the serving schema: " + firstLine(e.getMessage()), e);
+      throw new IllegalStateException(
+          "cannot migrate the serving schema: " + ServingLoader.firstLine(e.getMessage()), e);
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no detail";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

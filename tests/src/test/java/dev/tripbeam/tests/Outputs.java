@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,10 @@ final class Outputs {
     }
   }
 
-  /** {@link #typedRows(String)} on a given connection (one that holds temporary tables). */
+  /**
+   * {@link #typedRows(String)} on a given connection (one that holds temporary tables, or another engine's: types are
+   * told by their JDBC codes, so PostgreSQL's float8 and int8 format as DuckDB's DOUBLE and BIGINT do).
+   */
   static List<String> typedRows(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
@@ -67,11 +71,11 @@ final class Outputs {
       while (r.next()) {
         List<String> fields = new ArrayList<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-          String type = meta.getColumnTypeName(i);
+          int type = meta.getColumnType(i);
           fields.add(
-              type.equals("DOUBLE")
+              type == Types.DOUBLE
                   ? Double.toString(r.getDouble(i))
-                  : type.equals("BIGINT") || type.equals("INTEGER") ? Long.toString(r.getLong(i)) : r.getString(i));
+                  : type == Types.BIGINT || type == Types.INTEGER ? Long.toString(r.getLong(i)) : r.getString(i));
         }
         rows.add(String.join("|", fields));
       }

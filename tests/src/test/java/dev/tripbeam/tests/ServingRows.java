@@ -4,10 +4,8 @@ import dev.tripbeam.serving.ServingTable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,8 +14,8 @@ import org.apache.avro.Schema;
 
 /**
  * Rows of a served table in one comparable form, from PostgreSQL or from DuckDB over the lake's Parquet files: dates as
- * {@code YYYY-MM-DD}, instants as epoch microseconds, doubles by {@link Double#toString} of the value read (so equal
- * strings mean equal bits), rows sorted.
+ * {@code YYYY-MM-DD}, instants as epoch microseconds (both by each engine's SQL), numbers as {@link Outputs#typedRows}
+ * reads them (so equal doubles mean equal bits), rows sorted.
  */
 final class ServingRows {
   private ServingRows() {}
@@ -58,28 +56,9 @@ final class ServingRows {
     return DriverManager.getConnection("jdbc:duckdb:");
   }
 
-  /** The rows of a query, sorted. */
+  /** The rows of a query, typed as {@link Outputs#typedRows(Connection, String)} gives them, sorted. */
   static List<String> of(Connection c, String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      ResultSetMetaData meta = r.getMetaData();
-      while (r.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          if (i > 1) {
-            row.append('|');
-          }
-          switch (meta.getColumnType(i)) {
-            case Types.DOUBLE, Types.FLOAT, Types.REAL -> row.append(Double.toString(r.getDouble(i)));
-            case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.NUMERIC, Types.DECIMAL ->
-                row.append(r.getLong(i));
-            default -> row.append(r.getString(i));
-          }
-        }
-        rows.add(row.toString());
-      }
-    }
+    List<String> rows = new ArrayList<>(Outputs.typedRows(c, sql));
     Collections.sort(rows);
     return rows;
   }
