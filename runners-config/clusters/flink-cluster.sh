@@ -22,7 +22,8 @@ OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.ut
   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED)
 
 install() {
-  [ -f "$HOME_DIR/.installed-$FLINK_VERSION" ] && return 0
+  # The marker names the lib/ set: a change to flink-home/pom.xml needs a new one, so old installations refresh.
+  [ -f "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb" ] && return 0
   mkdir -p "$HOME_DIR/lib" "$HOME_DIR/conf" "$HOME_DIR/log"
   mvn -q -B -f "$HERE/flink-home/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$HOME_DIR/lib"
@@ -59,7 +60,7 @@ appender.main.fileName = ${sys:log.file}
 appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 CONF
-  touch "$HOME_DIR/.installed-$FLINK_VERSION"
+  touch "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb"
 }
 
 classpath() {

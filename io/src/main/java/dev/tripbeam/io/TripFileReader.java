@@ -221,7 +221,6 @@ public final class TripFileReader {
   private static void readJsonLines(String path, Opener opener, RowSink out) throws IOException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
-      TripColumns[] columns = TripColumns.values();
       long row = 0;
       String line;
       while ((line = reader.readLine()) != null) {
@@ -230,28 +229,36 @@ public final class TripFileReader {
           continue;
         }
         row++;
-        RawTrip.Builder b = RawTrip.builder().setSourceFile(path).setRowNumber(row).setSource("app").setRaw(line);
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-          node = null;
-        }
-        if (node == null || !node.isObject()) {
-          b.setStructureError("not a JSON object");
-        } else {
-          for (TripColumns column : columns) {
-            if (column != TripColumns.VENDOR) {
-              JsonNode value = node.get(column.appName());
-              String text = value == null || value.isNull() ? null : value.asText().trim();
-              column.set(b, text == null || text.isEmpty() ? null : text);
-            }
-          }
-        }
-        RawTrip raw = b.build();
+        RawTrip raw = appLine(path, row, line);
         out.accept(raw, raw::getRaw);
       }
     }
+  }
+
+  /**
+   * One line of the app format's JSON lines as a raw trip of {@code source} (a file, a stream partition) and {@code
+   * row}; a line that is not a JSON object is kept with a structure error, as unparseable.
+   */
+  public static RawTrip appLine(String source, long row, String line) {
+    RawTrip.Builder b = RawTrip.builder().setSourceFile(source).setRowNumber(row).setSource("app").setRaw(line);
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      b.setStructureError("not a JSON object");
+    } else {
+      for (TripColumns column : TripColumns.values()) {
+        if (column != TripColumns.VENDOR) {
+          JsonNode value = node.get(column.appName());
+          String text = value == null || value.isNull() ? null : value.asText().trim();
+          column.set(b, text == null || text.isEmpty() ? null : text);
+        }
+      }
+    }
+    return b.build();
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -135,7 +135,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
    * only as they are written. The layout's columns of distinct values are written without a dictionary, which
    * ParquetIO's sink cannot be told (its configuration does not reach Parquet's per-column encoding properties).
    */
-  private static final class LayoutSink<T> implements FileIO.Sink<T> {
+  static final class LayoutSink<T> implements FileIO.Sink<T> {
     private static final long serialVersionUID = 1L;
     private final AvroRecords.Layout<T> layout;
     private transient @Nullable ParquetWriter<GenericRecord> writer;

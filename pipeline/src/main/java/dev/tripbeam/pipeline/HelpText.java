@@ -23,6 +23,7 @@ final class HelpText {
           TripOutputOptions.class,
           TripS3Options.class,
           TripServingOptions.class,
+          TripStreamingOptions.class,
           TripConsoleOptions.class);
 
   private HelpText() {}
@@ -30,6 +31,7 @@ final class HelpText {
   static String render(String defaultRunner) {
     StringBuilder s = new StringBuilder();
     s.append("usage: tripbeam [--input=PATHS] [--output=LAKE] [options]\n");
+    s.append("       tripbeam --streaming --kafkaBootstrapServers=HOST:PORT --output=LAKE [options]\n");
     s.append("       (through Maven: mvn -q compile exec:exec -Dexec.args=\"--input=PATHS --output=LAKE ...\")\n\n");
     s.append("Validates, deduplicates, enriches and aggregates raw trip files into a Parquet lake with a run report.\n");
     s.append("Without --input, the bundled real sample is read. Exit codes: 0 ok, 1 the run failed or did not "

@@ -1,6 +1,7 @@
 package dev.tripbeam.pipeline;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +188,10 @@ public final class TripCommand {
         // buffer per open S3 file, two tasks with 20 files each ran a 2 GiB heap out of memory.
         out.add("--s3UploadBufferSizeBytes=" + (16 << 20));
       }
+      if (isStreaming(out)) {
+        addFlinkCheckpointing(out);
+        restoreEmbedded(out);
+      }
       engine = ProgressReporter.Engine.FLINK;
       rest = flinkRest(out);
     }
@@ -204,6 +209,83 @@ public final class TripCommand {
       rest = sparkRest();
     }
     return new CommandLine(out.toArray(new String[0]), engine, rest);
+  }
+
+  private static boolean isStreaming(List<String> args) {
+    return args.contains("--streaming") || "true".equals(value(args, "streaming"));
+  }
+
+  /**
+   * The Flink settings of a streaming job: exactly-once checkpoints every {@code --checkpointInterval} into {@code
+   * --checkpointDir} (default under the output), kept when the job is cancelled so that it can be restarted from them;
+   * RocksDB state on a cluster (its state outgrows the heap), heap state embedded; Beam's UnboundedSource reading of
+   * Kafka, whose offsets are part of the checkpoint. Values the user gives win; a duration that does not parse is left
+   * to the option checks to report.
+   */
+  private static void addFlinkCheckpointing(List<String> out) {
+    String interval = value(out, "checkpointInterval");
+    try {
+      long millis = StreamDurations.parse("checkpointInterval", interval == null ? "30s" : interval).getMillis();
+      if (value(out, "checkpointingInterval") == null) {
+        out.add("--checkpointingInterval=" + millis);
+      }
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    String dir = value(out, "checkpointDir");
+    String output = value(out, "output");
+    if (dir == null && output != null) {
+      dir = output + "/" + TripStreaming.STREAMING_DIR + "/checkpoints";
+    }
+    if (dir != null && value(out, "stateBackendStoragePath") == null) {
+      String absolute = dir.contains("://") ? dir : Path.of(dir).toAbsolutePath().normalize().toUri().toString();
+      out.add("--stateBackendStoragePath=" + absolute);
+    }
+    if (value(out, "stateBackend") == null) {
+      String master = value(out, "flinkMaster");
+      boolean cluster =
+          (master != null && !master.startsWith("[")) || System.getenv("FLINK_CONF_DIR") != null;
+      out.add("--stateBackend=" + (cluster ? "rocksdb" : "filesystem"));
+    }
+    if (value(out, "externalizedCheckpointsEnabled") == null) {
+      out.add("--externalizedCheckpointsEnabled=true");
+      out.add("--retainExternalizedCheckpointsOnCancellation=true");
+    }
+    if (!out.stream().anyMatch(a -> a.startsWith("--experiments=") && a.contains("use_deprecated_read"))) {
+      out.add("--experiments=use_deprecated_read");
+    }
+  }
+
+  /**
+   * Beam's Flink runner hands {@code --savepointPath} to a cluster only; the embedded mini-cluster ignores it and would
+   * start from nothing. For an embedded run the path goes into a Flink configuration folder of tripbeam's instead
+   * ({@code execution.savepoint.path}, with the user's {@code --flinkConfDir} settings copied), which it honours.
+   */
+  private static void restoreEmbedded(List<String> out) {
+    String savepoint = value(out, "savepointPath");
+    String master = value(out, "flinkMaster");
+    if (savepoint == null || (master != null && !master.startsWith("[")) || System.getenv("FLINK_CONF_DIR") != null) {
+      return;
+    }
+    try {
+      Path dir = Files.createTempDirectory("tripbeam-flink-conf");
+      String conf = "";
+      String userDir = value(out, "flinkConfDir");
+      if (userDir != null && Files.exists(Path.of(userDir, "flink-conf.yaml"))) {
+        conf = Files.readString(Path.of(userDir, "flink-conf.yaml"));
+      }
+      if (!conf.isEmpty() && !conf.endsWith("\n")) {
+        conf += "\n";
+      }
+      Path file = dir.resolve("flink-conf.yaml");
+      Files.writeString(file, conf + "execution.savepoint.path: " + savepoint + "\n");
+      file.toFile().deleteOnExit();
+      dir.toFile().deleteOnExit();
+      out.removeIf(a -> a.startsWith("--flinkConfDir="));
+      out.add("--flinkConfDir=" + dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a Flink configuration folder for the restore", e);
+    }
   }
 
   private static String value(List<String> args, String name) {

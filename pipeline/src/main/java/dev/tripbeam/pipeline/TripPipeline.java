@@ -180,6 +180,9 @@ public final class TripPipeline {
   public static Outcome run(TripPipelineOptions options, Consumer<String> phase, Steps steps) {
     TripPipelineOptions.validate(options);
     FileSystems.setDefaultPipelineOptions(options);
+    if (options.isStreaming()) {
+      return TripStreaming.run(options, phase);
+    }
     OutputLayout layout = new OutputLayout(options.getOutput());
     Lake lake = new Lake(layout);
     Serving serving = Serving.of(options);

@@ -7,7 +7,12 @@ import java.util.regex.Pattern;
 
 /** All options of the tripbeam batch job; runner options come from the runner's own interfaces. */
 public interface TripPipelineOptions
-    extends TripInputOptions, TripOutputOptions, TripS3Options, TripServingOptions, TripConsoleOptions {
+    extends TripInputOptions,
+        TripOutputOptions,
+        TripS3Options,
+        TripServingOptions,
+        TripStreamingOptions,
+        TripConsoleOptions {
   /** System property with the bundled sample glob, set by the Maven main-job configuration. */
   String SAMPLE_INPUT_PROPERTY = "tripbeam.sampleInput";
 
@@ -40,6 +45,10 @@ public interface TripPipelineOptions
 
   static void validate(TripPipelineOptions options) {
     validateServing(options);
+    if (options.isStreaming()) {
+      validateStreaming(options);
+      return;
+    }
     if (options.getServeOnly()) {
       absoluteOutput(options);
       TripS3Options.apply(options);
@@ -84,6 +93,60 @@ public interface TripPipelineOptions
     String output = options.getOutput();
     if (output != null && !output.isBlank() && !output.contains("://")) {
       options.setOutput(java.nio.file.Path.of(output).toAbsolutePath().normalize().toString());
+    }
+  }
+
+  /**
+   * The streaming job's checks: a Kafka source and an output, durations that parse, no batch-only mode. The
+   * checkpoint folder defaults to {@code <output>/_streaming/checkpoints}.
+   */
+  private static void validateStreaming(TripPipelineOptions options) {
+    String servers = options.getKafkaBootstrapServers();
+    if (servers == null || servers.isBlank()) {
+      throw new IllegalArgumentException(
+          "--streaming reads trip events from Kafka: give --kafkaBootstrapServers=HOST:PORT (and --kafkaTopic)");
+    }
+    for (String server : servers.split(",")) {
+      if (!Pattern.matches("[A-Za-z0-9._-]+:[0-9]{1,5}", server.trim())) {
+        throw new IllegalArgumentException(
+            "--kafkaBootstrapServers takes HOST:PORT[,HOST:PORT...] (got '" + server.trim() + "')");
+      }
+    }
+    if (options.getKafkaTopic() == null || !Pattern.matches("[A-Za-z0-9._-]{1,249}", options.getKafkaTopic())) {
+      throw new IllegalArgumentException("--kafkaTopic must be a Kafka topic name (letters, digits, '.', '_', '-')");
+    }
+    if (options.getInput() != null && !options.getInput().isBlank()) {
+      throw new IllegalArgumentException(
+          "--streaming reads Kafka (--kafkaBootstrapServers), not --input; run raw files as a batch job");
+    }
+    if (options.getIncremental() || !reprocessDates(options).isEmpty() || options.getServeOnly()) {
+      throw new IllegalArgumentException("--incremental, --reprocess and --serveOnly are batch modes, not --streaming");
+    }
+    if (options.getServingJdbcUrl() != null && !options.getServingJdbcUrl().isBlank()) {
+      throw new IllegalArgumentException("--servingJdbcUrl loads after a batch run; --streaming does not load it");
+    }
+    if (options.getOutput() == null || options.getOutput().isBlank()) {
+      throw new IllegalArgumentException("--streaming needs --output, the lake its zones go to");
+    }
+    absoluteOutput(options);
+    TripS3Options.apply(options);
+    if (StreamDurations.parse("checkpointInterval", options.getCheckpointInterval()).getMillis() < 1_000) {
+      throw new IllegalArgumentException("--checkpointInterval must be at least 1s");
+    }
+    if (StreamDurations.parse("paneInterval", options.getPaneInterval()).getMillis() < 1_000) {
+      throw new IllegalArgumentException("--paneInterval must be at least 1s");
+    }
+    StreamDurations.parse("allowedLateness", options.getAllowedLateness());
+    StreamDurations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
+    if (options.getCheckpointDir() == null || options.getCheckpointDir().isBlank()) {
+      options.setCheckpointDir(options.getOutput() + "/_streaming/checkpoints");
+    } else if (!options.getCheckpointDir().contains("://")) {
+      options.setCheckpointDir(
+          java.nio.file.Path.of(options.getCheckpointDir()).toAbsolutePath().normalize().toString());
+    }
+    if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
+      throw new IllegalArgumentException(
+          "--runId may only hold letters, digits, '.', '_' and '-' (got '" + options.getRunId() + "')");
     }
   }
 

@@ -162,7 +162,7 @@ class ClusterRunnersTest {
     runWithFault(
         flinkClient(output, fullInput),
         "flink-fault",
-        () -> (jobId[0] = runningFlinkJob()) != null && flinkRunsSubtasksOn(jobId[0], victim),
+        () -> (jobId[0] = Clusters.runningFlinkJob()) != null && Clusters.flinkRunsSubtasksOn(jobId[0], victim),
         () -> {
           Clusters.kill9(Clusters.pid("flink", victim));
           // A lost node is replaced, as YARN allocates a new container on EMR.
@@ -228,26 +228,6 @@ class ClusterRunnersTest {
   }
 
   /** Whether the Flink TaskManager named {@code taskManager} runs a subtask of the job. */
-  private static boolean flinkRunsSubtasksOn(String jobId, String taskManager) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    for (JsonNode vertex : json.readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId)).get("vertices")) {
-      if (!vertex.get("status").asText().equals("RUNNING")) {
-        continue;
-      }
-      JsonNode tms =
-          json.readTree(
-              Clusters.http(
-                  "http://127.0.0.1:8081/jobs/" + jobId + "/vertices/" + vertex.get("id").asText() + "/taskmanagers"));
-      for (JsonNode tm : tms.get("taskmanagers")) {
-        JsonNode counts = tm.has("status-counts") ? tm.get("status-counts") : tm.path("statusCounts");
-        if (tm.path("taskmanager-id").asText().equals(taskManager) && counts.path("RUNNING").asInt() > 0) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /** The executor id a Spark worker's executor JVM was started with, or null before it runs. */
   private static String executorIdOf(long workerPid) throws Exception {
     for (ProcessHandle child : ProcessHandle.of(workerPid).orElseThrow().descendants().toList()) {
@@ -330,15 +310,6 @@ class ClusterRunnersTest {
     }
     String err = java.nio.file.Files.readString(tmp.resolve(name + ".err"));
     assertEquals(0, process.exitValue(), err);
-  }
-
-  private static String runningFlinkJob() throws Exception {
-    for (JsonNode j : new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview")).get("jobs")) {
-      if (j.get("state").asText().equals("RUNNING")) {
-        return j.get("jid").asText();
-      }
-    }
-    return null;
   }
 
   private static void assertMatchesDuckDb(Path output) throws Exception {

@@ -1,5 +1,7 @@
 package dev.tripbeam.tests;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -80,5 +82,36 @@ final class Clusters {
     if (kill.waitFor() != 0) {
       throw new IllegalStateException("kill -9 " + pid + " failed");
     }
+  }
+
+  /** The id of the running job on the standalone cluster, or null. */
+  static String runningFlinkJob() throws Exception {
+    for (JsonNode j : new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/overview")).get("jobs")) {
+      if (j.get("state").asText().equals("RUNNING")) {
+        return j.get("jid").asText();
+      }
+    }
+    return null;
+  }
+
+  /** Whether a TaskManager (by its resource id) runs a subtask of the job, as Flink's REST API tells. */
+  static boolean flinkRunsSubtasksOn(String jobId, String taskManager) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (JsonNode vertex : json.readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId)).get("vertices")) {
+      if (!vertex.get("status").asText().equals("RUNNING")) {
+        continue;
+      }
+      JsonNode tms =
+          json.readTree(
+              Clusters.http(
+                  "http://127.0.0.1:8081/jobs/" + jobId + "/vertices/" + vertex.get("id").asText() + "/taskmanagers"));
+      for (JsonNode tm : tms.get("taskmanagers")) {
+        JsonNode counts = tm.has("status-counts") ? tm.get("status-counts") : tm.path("statusCounts");
+        if (tm.path("taskmanager-id").asText().equals(taskManager) && counts.path("RUNNING").asInt() > 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -22,7 +22,7 @@ public final class NewYorkTime {
   public static final ZoneId ZONE = ZoneId.of("America/New_York");
   private static final ZoneRules RULES = ZONE.getRules();
   private static final long MICROS_PER_SECOND = 1_000_000L;
-  private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+  public static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
   private static final long TABLE_FROM = LocalDate.of(1970, 1, 1).toEpochDay() * MICROS_PER_DAY;
   private static final long TABLE_TO = LocalDate.of(2200, 1, 1).toEpochDay() * MICROS_PER_DAY;
   private static final long[] TRANSITIONS;

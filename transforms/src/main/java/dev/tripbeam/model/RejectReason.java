@@ -26,7 +26,12 @@ public enum RejectReason {
    * Not a validation rule: a copy of a trip id whose content differs from the copy deduplication kept (see
    * {@code DeduplicateTrips}).
    */
-  CONFLICTING_DUPLICATE("conflicting_duplicate");
+  CONFLICTING_DUPLICATE("conflicting_duplicate"),
+  /**
+   * Not a validation rule: a valid trip that reached a streaming job after its pickup day had closed (the watermark
+   * past the day's end plus the allowed lateness), so it can no longer be counted in that day's outputs.
+   */
+  LATE_TRIP("late_trip");
 
   private final String code;
 

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Types and validates raw trip records.
@@ -60,6 +61,15 @@ public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PColle
 
     private boolean isKnown(int zoneId) {
       return Zone.lookup(zones, zoneId) != null;
+    }
+
+    /**
+     * The pickup instant, in milliseconds, of {@code raw} when the rules find it a valid trip, else null; counts
+     * nothing (for a stream source that stamps records before they are checked in the job).
+     */
+    public @Nullable Long validPickupMillis(RawTrip raw) {
+      TripRules.Outcome outcome = rules.check(raw, this::isKnown);
+      return outcome.isValid() ? Math.floorDiv(outcome.getTrip().getPickupMicros(), 1_000L) : null;
     }
 
     /**

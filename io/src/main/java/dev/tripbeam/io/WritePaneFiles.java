@@ -1,0 +1,178 @@
+package dev.tripbeam.io;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hasher;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Writes each pane of a windowed, triggered stream as files, exactly once across failures and restarts.
+ *
+ * <p>Input: values of {@code T} in any windows and triggers. Output: the paths of the files written. Per pane and
+ * partition value (Hive-style {@code column=value/}, or none) one file {@code pane-<index>-<hash>.<suffix>}: the
+ * pane's index and a hash of its content, so the name depends on nothing but the pane. The writing step requires
+ * stable input ({@code @RequiresStableInput}): on Flink it buffers each pane in checkpointed state and writes it
+ * only once the checkpoint holding the pane has completed, so a pane's file appears only after the checkpoint that
+ * covers it; a job restored from that checkpoint (or a later savepoint) writes the buffered panes again under the
+ * same names, which replaces them with equal content, and never sees the elements of a completed pane again. A
+ * file is written under {@code tempDirectory} and renamed into place, so readers never see a partial file. With
+ * {@link #replacingEarlierPanes()} a window's files replace the files the partition held before (for windows that
+ * fire once, a day's whole result). Options: the directory, its temporary directory, the sink and file suffix, the
+ * partition column. Metrics: counter {@code files} in namespace {@value #STEP}.
+ */
+public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollection<String>> {
+  public static final String STEP = "WritePaneFiles";
+
+  /** Makes a new sink for one file. */
+  public interface SinkFactory<T> extends java.io.Serializable {
+    FileIO.Sink<T> create();
+  }
+
+  private final String directory;
+  private final String tempDirectory;
+  private final SinkFactory<T> sink;
+  private final String suffix;
+  private final @Nullable String partitionColumn;
+  private final @Nullable SerializableFunction<T, String> partitionValue;
+  private final boolean replace;
+
+  private WritePaneFiles(
+      String directory,
+      String tempDirectory,
+      SinkFactory<T> sink,
+      String suffix,
+      @Nullable String partitionColumn,
+      @Nullable SerializableFunction<T, String> partitionValue,
+      boolean replace) {
+    this.directory = directory;
+    this.tempDirectory = tempDirectory;
+    this.sink = sink;
+    this.suffix = suffix;
+    this.partitionColumn = partitionColumn;
+    this.partitionValue = partitionValue;
+    this.replace = replace;
+  }
+
+  /** Snappy Parquet files of the layout's columns, as the batch job writes them. */
+  public static <T> WritePaneFiles<T> parquet(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
+    return new WritePaneFiles<>(
+        directory, tempDirectory, () -> new WriteParquet.LayoutSink<>(layout), "parquet", null, null, false);
+  }
+
+  /** Text files, a line per value. */
+  public static WritePaneFiles<String> text(String directory, String tempDirectory, String suffix) {
+    return new WritePaneFiles<>(directory, tempDirectory, TextIO::sink, suffix, null, null, false);
+  }
+
+  public WritePaneFiles<T> partitionedBy(String column, SerializableFunction<T, String> value) {
+    return new WritePaneFiles<>(directory, tempDirectory, sink, suffix, column, value, replace);
+  }
+
+  /** A pane's file replaces every other pane file of its partition (each window fires once: its whole result). */
+  public WritePaneFiles<T> replacingEarlierPanes() {
+    return new WritePaneFiles<>(directory, tempDirectory, sink, suffix, partitionColumn, partitionValue, true);
+  }
+
+  @Override
+  public PCollection<String> expand(PCollection<T> values) {
+    Coder<T> coder = values.getCoder();
+    SerializableFunction<T, String> partition = partitionValue;
+    String column = partitionColumn;
+    return values
+        .apply(
+            "KeyByPartition",
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), new TypeDescriptor<T>() {}))
+                .via((T v) -> KV.of(partition == null ? "" : column + "=" + partition.apply(v), v)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+        .apply("GroupPaneByPartition", GroupByKey.create())
+        .apply("WritePaneFile", ParDo.of(new WriteFn<>(directory, tempDirectory, sink, suffix, replace, coder)))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  private static final class WriteFn<T> extends DoFn<KV<String, Iterable<T>>, String> {
+    private final String directory;
+    private final String tempDirectory;
+    private final SinkFactory<T> sink;
+    private final String suffix;
+    private final boolean replace;
+    private final Coder<T> coder;
+    private final Counter files = Metrics.counter(STEP, "files");
+
+    WriteFn(
+        String directory, String tempDirectory, SinkFactory<T> sink, String suffix, boolean replace, Coder<T> coder) {
+      this.directory = directory;
+      this.tempDirectory = tempDirectory;
+      this.sink = sink;
+      this.suffix = suffix;
+      this.replace = replace;
+      this.coder = coder;
+    }
+
+    @RequiresStableInput
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<T>> pane, BoundedWindow window, PaneInfo paneInfo, OutputReceiver<String> out)
+        throws IOException {
+      Hasher hash = Hashing.murmur3_128().newHasher();
+      hash.putUnencodedChars(window instanceof IntervalWindow w ? w.toString() : "global");
+      for (T value : pane.getValue()) {
+        hash.putBytes(CoderUtils.encodeToByteArray(coder, value));
+      }
+      String folder = pane.getKey().isEmpty() ? directory : directory + "/" + pane.getKey();
+      String name = String.format("pane-%06d-%s.%s", paneInfo.getIndex(), hash.hash().toString().substring(0, 16), suffix);
+      ResourceId target = FileSystems.matchNewResource(folder + "/" + name, false);
+      ResourceId temp = FileSystems.matchNewResource(tempDirectory + "/" + UUID.randomUUID() + "." + suffix, false);
+      FileIO.Sink<T> writer = sink.create();
+      try (WritableByteChannel channel = FileSystems.create(temp, "application/octet-stream")) {
+        writer.open(channel);
+        for (T value : pane.getValue()) {
+          writer.write(value);
+        }
+        writer.flush();
+      }
+      FileSystems.rename(List.of(temp), List.of(target), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      if (replace) {
+        List<ResourceId> earlier = new ArrayList<>();
+        MatchResult listed = FileSystems.match(folder + "/pane-*." + suffix, EmptyMatchTreatment.ALLOW);
+        for (MatchResult.Metadata m : listed.metadata()) {
+          if (!m.resourceId().getFilename().equals(name)) {
+            earlier.add(m.resourceId());
+          }
+        }
+        FileSystems.delete(earlier, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      }
+      files.inc();
+      out.output(target.toString());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.tripbeam.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDateTime;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventClockTest {
+  private static final Duration OUT_OF_ORDER = Duration.standardMinutes(5);
+  private static final Duration LATENESS = Duration.standardHours(1);
+
+  private static long ny(LocalDateTime local) {
+    return TestTrips.ny(local).toEpochMilli();
+  }
+
+  @Test
+  void onTimeTripsKeepTheirPickupAndTheWatermarkTrailsTheLatest() {
+    EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, clock.watermark(null));
+    long t1 = ny(LocalDateTime.of(2024, 3, 4, 20, 0));
+    assertEquals(new Instant(t1), clock.timestamp(t1));
+    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.watermark(null));
+    long earlier = t1 - 60 * 60_000L;
+    assertEquals(new Instant(earlier), clock.timestamp(earlier), "behind the watermark but within the lateness");
+    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.watermark(null), "an earlier pickup does not move it back");
+    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.timestamp(null), "no trip: the watermark");
+  }
+
+  @Test
+  void aTripIsLateOnceTheWatermarkReachesItsDayEndPlusTheLateness() {
+    EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
+    long dayEnd = ny(LocalDateTime.of(2024, 3, 5, 0, 0));
+    long lastMinute = ny(LocalDateTime.of(2024, 3, 4, 23, 59));
+    // The watermark one millisecond short of the day's end plus the lateness: still on time.
+    clock.timestamp(dayEnd + LATENESS.getMillis() + OUT_OF_ORDER.getMillis() - 1);
+    assertFalse(clock.isLate(lastMinute));
+    assertEquals(new Instant(lastMinute), clock.timestamp(lastMinute));
+    // One more millisecond: late, stamped with the watermark.
+    clock.timestamp(dayEnd + LATENESS.getMillis() + OUT_OF_ORDER.getMillis());
+    assertTrue(clock.isLate(lastMinute));
+    assertEquals(new Instant(dayEnd + LATENESS.getMillis()), clock.timestamp(lastMinute));
+    assertFalse(clock.isLate(dayEnd), "the next day is open");
+  }
+
+  @Test
+  void anIdlePartitionFollowsTheWallClockNeverBackwards() {
+    EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
+    long pickup = ny(LocalDateTime.of(2024, 3, 4, 20, 0));
+    clock.timestamp(pickup);
+    Instant now = new Instant(ny(LocalDateTime.of(2026, 12, 2, 12, 0)));
+    assertEquals(now.minus(OUT_OF_ORDER), clock.watermark(now));
+    assertEquals(now.minus(OUT_OF_ORDER), clock.watermark(now.minus(Duration.standardDays(1))));
+    assertTrue(clock.isLate(pickup), "every day before the clock has closed");
+  }
+
+  @Test
+  void aRestoredClockStartsAtTheCheckpointsWatermark() {
+    Instant previous = new Instant(ny(LocalDateTime.of(2024, 3, 6, 12, 0)));
+    EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, previous);
+    assertEquals(previous, clock.watermark(null));
+    assertTrue(clock.isLate(ny(LocalDateTime.of(2024, 3, 4, 12, 0))));
+    assertTrue(clock.isLate(ny(LocalDateTime.of(2024, 3, 5, 23, 0))), "its day closed at 01:00 on the 6th");
+    assertFalse(clock.isLate(ny(LocalDateTime.of(2024, 3, 6, 8, 0))), "its day closes at 01:00 on the 7th");
+  }
+
+  @Test
+  void dayWindowsFollowNewYorkDaylightSavingTime() {
+    TripDays days = TripDays.withLateness(LATENESS);
+    IntervalWindow spring = days.windowOf(new Instant(ny(LocalDateTime.of(2024, 3, 10, 12, 0))));
+    assertEquals(23, new Duration(spring.start(), spring.end().minus(LATENESS)).getStandardHours());
+    IntervalWindow fall = days.windowOf(new Instant(ny(LocalDateTime.of(2024, 11, 3, 12, 0))));
+    assertEquals(25, new Duration(fall.start(), fall.end().minus(LATENESS)).getStandardHours());
+    assertEquals(new Instant(ny(LocalDateTime.of(2024, 11, 3, 0, 0))), fall.start());
+  }
+}
