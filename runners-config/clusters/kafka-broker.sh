@@ -3,6 +3,8 @@
 # jars: every listener on 127.0.0.1, clients on 127.0.0.1:$KAFKA_PORT (default 9092). Its PID is recorded under
 # $KAFKA_DIR/pids and stopped by that PID only; its log and data stay under $KAFKA_DIR.
 #   kafka-broker.sh install | start | stop | status | pids
+#   kafka-broker.sh topic NAME [PARTITIONS]   creates a topic (default 2 partitions)
+#   kafka-broker.sh produce TOPIC < FILE       sends each line of standard input as one record
 # Environment: KAFKA_DIR (default target/kafka), KAFKA_PORT (default 9092; the controller listens on the next port),
 # KAFKA_HOME_DIR (the broker's jars; default $KAFKA_DIR/kafka-home: brokers may share one).
 set -euo pipefail
@@ -18,11 +20,11 @@ LOGS=$DIR/log
 source "$HERE/cluster-lib.sh"
 
 install() {
-  [ -f "$HOME_DIR/.installed" ] && return 0
+  [ -f "$HOME_DIR/.installed-tools" ] && return 0
   mkdir -p "$HOME_DIR/lib"
   mvn -q -B -f "$HERE/kafka-home/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$HOME_DIR/lib"
-  touch "$HOME_DIR/.installed"
+  touch "$HOME_DIR/.installed-tools"
 }
 
 classpath() {
@@ -89,5 +91,14 @@ case "${1:-}" in
   stop) stop_all kafka ;;
   status) if alive broker; then echo "broker $(cat "$PIDS/broker.pid")"; else echo "broker down"; fi ;;
   pids) cat "$PIDS"/*.pid 2>/dev/null ;;
-  *) echo "usage: $0 install|start|stop|status|pids" >&2; exit 2 ;;
+  topic)
+    [ -n "${2:-}" ] || { echo "usage: $0 topic NAME [PARTITIONS]" >&2; exit 2; }
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(classpath)" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create \
+      --if-not-exists --topic "$2" --partitions "${3:-2}" --replication-factor 1
+    ;;
+  produce)
+    [ -n "${2:-}" ] || { echo "usage: $0 produce TOPIC < FILE" >&2; exit 2; }
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(classpath)" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$PORT" --topic "$2"
+    ;;
+  *) echo "usage: $0 install|start|stop|status|pids|topic NAME [PARTITIONS]|produce TOPIC" >&2; exit 2 ;;
 esac

@@ -117,10 +117,11 @@ class GenerateTripsTest {
       }
     }
     assertEquals(
-        RejectReason.values().length - 5,
+        RejectReason.values().length - 6,
         reasons.size(),
         "every rule class but the two file reasons, missing_user_id (every generated trip has a user), "
-            + "invalid_local_time (app times are instants) and conflicting_duplicate (not a rule): " + reasons);
+            + "invalid_local_time (app times are instants), conflicting_duplicate and late_trip (not rules): "
+            + reasons);
     assertEquals(written[2], repeatedIds, "duplicate copies share their trip id");
     assertTrue(written[1] > 30 && written[1] < 100, "about 2% invalid: " + written[1]);
   }

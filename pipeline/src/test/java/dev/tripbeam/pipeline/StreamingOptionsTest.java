@@ -1,0 +1,105 @@
+package dev.tripbeam.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --streaming}: its checks in one line each, the durations, and the Flink settings the command adds. */
+class StreamingOptionsTest {
+  @TempDir Path tmp;
+
+  private static TripPipelineOptions parse(String... args) {
+    return PipelineOptionsFactory.fromArgs(args).as(TripPipelineOptions.class);
+  }
+
+  private static String refusal(String... args) {
+    return assertThrows(IllegalArgumentException.class, () -> TripPipelineOptions.validate(parse(args))).getMessage();
+  }
+
+  @Test
+  void aKafkaSourceAndAnOutputAreNeededAndBatchModesRefused() {
+    assertEquals(
+        "--streaming reads trip events from Kafka: give --kafkaBootstrapServers=HOST:PORT (and --kafkaTopic)",
+        refusal("--streaming=true", "--output=/tmp/lake"));
+    assertEquals(
+        "--kafkaBootstrapServers takes HOST:PORT[,HOST:PORT...] (got 'kafka')",
+        refusal("--streaming=true", "--kafkaBootstrapServers=kafka", "--output=/tmp/lake"));
+    assertEquals(
+        "--streaming needs --output, the lake its zones go to",
+        refusal("--streaming=true", "--kafkaBootstrapServers=127.0.0.1:9092"));
+    assertEquals(
+        "--streaming reads Kafka (--kafkaBootstrapServers), not --input; run raw files as a batch job",
+        refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--input=/tmp/raw"));
+    assertEquals(
+        "--incremental, --reprocess and --serveOnly are batch modes, not --streaming",
+        refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--incremental=true"));
+    assertEquals(
+        "--allowedLateness takes a duration such as 90s, 5m, 1h or 2d (got 'soon')",
+        refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--allowedLateness=soon"));
+    assertEquals(
+        "--checkpointInterval must be at least 1s",
+        refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--checkpointInterval=200ms"));
+  }
+
+  @Test
+  void defaultsAndDurations() {
+    TripPipelineOptions options =
+        parse("--streaming=true", "--kafkaBootstrapServers=a:9092,b:9093", "--output=relative/lake");
+    TripPipelineOptions.validate(options);
+    assertTrue(Path.of(options.getOutput()).isAbsolute());
+    assertEquals(options.getOutput() + "/_streaming/checkpoints", options.getCheckpointDir());
+    assertEquals("trips", options.getKafkaTopic());
+    assertEquals(Duration.standardHours(1), StreamDurations.parse("allowedLateness", options.getAllowedLateness()));
+    assertEquals(Duration.standardMinutes(5), StreamDurations.parse("x", "5m"));
+    assertEquals(Duration.standardSeconds(90), StreamDurations.parse("x", "PT1M30S"));
+    assertEquals(Duration.millis(250), StreamDurations.parse("x", "250ms"));
+  }
+
+  @Test
+  void embeddedFlinkGetsCheckpointsHeapStateAndTheSavepointInItsConfiguration() throws Exception {
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    Files.writeString(conf.resolve("flink-conf.yaml"), "rest.port: 12345");
+    List<String> args =
+        List.of(
+            TripCommand.commandLine(
+                    new String[] {
+                      "--runner=FlinkRunner", "--streaming=true", "--output=/tmp/lake", "--checkpointInterval=45s",
+                      "--savepointPath=file:///tmp/sp/savepoint-1", "--flinkConfDir=" + conf
+                    })
+                .args());
+    assertTrue(args.contains("--checkpointingInterval=45000"), args.toString());
+    assertTrue(args.contains("--stateBackend=filesystem"), args.toString());
+    assertTrue(
+        args.stream().anyMatch(a -> a.startsWith("--stateBackendStoragePath=file:///tmp/lake/_streaming/checkpoints")),
+        args.toString());
+    assertTrue(args.contains("--externalizedCheckpointsEnabled=true"), args.toString());
+    assertTrue(args.contains("--experiments=use_deprecated_read"), args.toString());
+    String dir = args.stream().filter(a -> a.startsWith("--flinkConfDir=")).findFirst().orElseThrow().substring(15);
+    assertEquals(
+        "rest.port: 12345\nexecution.savepoint.path: file:///tmp/sp/savepoint-1\n",
+        Files.readString(Path.of(dir, "flink-conf.yaml")));
+  }
+
+  @Test
+  void aClusterGetsRocksDb() {
+    List<String> args =
+        List.of(
+            TripCommand.commandLine(
+                    new String[] {
+                      "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--streaming=true",
+                      "--output=s3://bucket/lake", "--savepointPath=s3://bucket/sp/1"
+                    })
+                .args());
+    assertTrue(args.contains("--stateBackend=rocksdb"), args.toString());
+    assertTrue(args.contains("--stateBackendStoragePath=s3://bucket/lake/_streaming/checkpoints"), args.toString());
+    assertEquals(1, args.stream().filter(a -> a.startsWith("--savepointPath=")).count(), "left to the cluster");
+  }
+}
