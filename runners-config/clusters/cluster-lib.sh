@@ -7,6 +7,13 @@ if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export PATH="$JAVA_HOME/bin:$PATH"
 fi
 
+# jars_classpath DIR: the jars of DIR joined with ':'.
+jars_classpath() {
+  local cp="" jar
+  for jar in "$1"/*.jar; do cp+="${cp:+:}$jar"; done
+  printf '%s' "$cp"
+}
+
 alive() { [ -f "$PIDS/$1.pid" ] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
 # stop_all LABEL: stops every recorded process by its PID (TERM, then KILL after 5 s) and forgets it.

@@ -63,15 +63,9 @@ CONF
   touch "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb"
 }
 
-classpath() {
-  local cp="" jar
-  for jar in "$HOME_DIR"/lib/*.jar; do cp+="${cp:+:}$jar"; done
-  printf '%s' "$cp"
-}
-
 # Flink's BashJavaUtils prints the JVM flags and dynamic options of a process from the configuration.
 resource_params() {
-  java -cp "$(classpath)" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$HOME_DIR/conf" \
+  java -cp "$(jars_classpath "$HOME_DIR/lib")" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$HOME_DIR/conf" \
     | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
@@ -86,7 +80,7 @@ launch() {
   # A TaskManager is known by its name in the REST API and the exception history (taskmanager.resource-id).
   [ "$kind" = GET_TM_RESOURCE_PARAMS ] && dynamic_args+=(-D "taskmanager.resource-id=$name")
   nohup java "${jvm_args[@]}" "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/$name.log" \
-    -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(classpath)" "$main" \
+    -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(jars_classpath "$HOME_DIR/lib")" "$main" \
     --configDir "$HOME_DIR/conf" "${dynamic_args[@]}" > "$HOME_DIR/log/$name.out" 2>&1 &
   echo $! > "$PIDS/$name.pid"
 }
@@ -127,7 +121,7 @@ case "${1:-}" in
     jar=$1
     shift
     FLINK_CONF_DIR=$HOME_DIR/conf java "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/client.log" \
-      -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(classpath)" \
+      -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(jars_classpath "$HOME_DIR/lib")" \
       org.apache.flink.client.cli.CliFrontend run -m 127.0.0.1:8081 -c dev.tripbeam.pipeline.TripPipeline "$jar" \
       --runner=FlinkRunner "$@"
     ;;

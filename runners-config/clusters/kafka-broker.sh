@@ -27,12 +27,6 @@ install() {
   touch "$HOME_DIR/.installed-tools"
 }
 
-classpath() {
-  local cp="" jar
-  for jar in "$HOME_DIR"/lib/*.jar; do cp+="${cp:+:}$jar"; done
-  printf '%s' "$cp"
-}
-
 configure() {
   mkdir -p "$DIR/data" "$LOGS"
   cat > "$DIR/server.properties" <<CONF
@@ -55,8 +49,8 @@ group.initial.rebalance.delay.ms=0
 CONF
   if [ ! -f "$DIR/data/meta.properties" ]; then
     local id
-    id=$(java -cp "$(classpath)" kafka.tools.StorageTool random-uuid)
-    java -cp "$(classpath)" kafka.tools.StorageTool format -t "$id" -c "$DIR/server.properties" > "$LOGS/format.out"
+    id=$(java -cp "$(jars_classpath "$HOME_DIR/lib")" kafka.tools.StorageTool random-uuid)
+    java -cp "$(jars_classpath "$HOME_DIR/lib")" kafka.tools.StorageTool format -t "$id" -c "$DIR/server.properties" > "$LOGS/format.out"
   fi
 }
 
@@ -65,7 +59,7 @@ start() {
   mkdir -p "$PIDS"
   alive broker && { echo "kafka broker already running"; return 0; }
   configure
-  nohup java -Xmx512m -cp "$(classpath)" kafka.Kafka "$DIR/server.properties" > "$LOGS/broker.out" 2>&1 &
+  nohup java -Xmx512m -cp "$(jars_classpath "$HOME_DIR/lib")" kafka.Kafka "$DIR/server.properties" > "$LOGS/broker.out" 2>&1 &
   echo $! > "$PIDS/broker.pid"
   for _ in $(seq 1 120); do
     if grep -q "Kafka Server started" "$LOGS/broker.out" 2>/dev/null; then
@@ -93,12 +87,12 @@ case "${1:-}" in
   pids) cat "$PIDS"/*.pid 2>/dev/null ;;
   topic)
     [ -n "${2:-}" ] || { echo "usage: $0 topic NAME [PARTITIONS]" >&2; exit 2; }
-    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(classpath)" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create \
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(jars_classpath "$HOME_DIR/lib")" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create \
       --if-not-exists --topic "$2" --partitions "${3:-2}" --replication-factor 1
     ;;
   produce)
     [ -n "${2:-}" ] || { echo "usage: $0 produce TOPIC < FILE" >&2; exit 2; }
-    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(classpath)" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$PORT" --topic "$2"
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(jars_classpath "$HOME_DIR/lib")" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "127.0.0.1:$PORT" --topic "$2"
     ;;
   *) echo "usage: $0 install|start|stop|status|pids|topic NAME [PARTITIONS]|produce TOPIC" >&2; exit 2 ;;
 esac

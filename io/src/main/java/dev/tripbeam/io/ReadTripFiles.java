@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -99,46 +100,78 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
 
     @ProcessElement
     public void process(@Element String path, OutputReceiver<CheckedTrip> out) {
-      long read;
-      Map<Integer, long[]> days = new HashMap<>();
-      try {
-        read =
-            TripFileReader.readRows(
-                path,
-                format,
-                opener(path),
-                (raw, rawText) -> {
-                  CheckedTrip checked = checker.check(raw, rawText, valid);
-                  if (checked.isTrip()) {
-                    days.computeIfAbsent(checked.trip().getPickupEpochDay(), d -> new long[1])[0]++;
-                  }
-                  out.output(checked);
-                });
-      } catch (UnreadableFileException e) {
-        String detail = path + ": " + e.getMessage();
-        RejectReason reason;
-        read = e.rowsRead();
-        if (read > 0) {
-          truncated.inc();
-          reason = RejectReason.TRUNCATED_FILE;
-        } else {
-          unreadable.inc();
-          reason = RejectReason.UNREADABLE_FILE;
-        }
-        out.output(CheckedTrip.rejected(RejectedRecord.of(reason, STEP, path, 0, detail, detail)));
-        out.output(
-            CheckedTrip.count(
-                CheckedTrip.FILE_ERROR_PREFIX + reason.code() + ":" + URLEncoder.encode(path, StandardCharsets.UTF_8),
-                1));
-      }
-      rows.inc(read);
-      out.output(CheckedTrip.count(CheckedTrip.READ_ROWS, read));
-      String encoded = URLEncoder.encode(path, StandardCharsets.UTF_8);
-      days.forEach(
-          (day, trips) ->
-              out.output(
-                  CheckedTrip.count(
-                      CheckedTrip.FILE_DATE_PREFIX + LocalDate.ofEpochDay(day) + ":" + encoded, trips[0])));
+      rows.inc(checkFile(path, format, checker, valid, (checked, rawText) -> out.output(checked), unreadable, truncated));
     }
+  }
+
+  /** Receives each checked record of a file; {@code rawText} gives the row's text during the call. */
+  public interface CheckedSink {
+    void accept(CheckedTrip checked, Supplier<String> rawText);
+  }
+
+  /**
+   * Reads and checks one file as this step does (the records, the file's error record, its counts) into {@code out},
+   * and returns the rows read.
+   */
+  public static long checkFile(String path, InputFormat format, ValidateTrips.Checker checker, CheckedSink out) {
+    return checkFile(
+        path,
+        format,
+        checker,
+        ValidateTrips.Checker.validCounter(),
+        out,
+        Metrics.counter(STEP, "unreadable_files"),
+        Metrics.counter(STEP, "truncated_files"));
+  }
+
+  private static long checkFile(
+      String path,
+      InputFormat format,
+      ValidateTrips.Checker checker,
+      Counter valid,
+      CheckedSink out,
+      Counter unreadable,
+      Counter truncated) {
+    long read;
+    Map<Integer, long[]> days = new HashMap<>();
+    try {
+      read =
+          TripFileReader.readRows(
+              path,
+              format,
+              opener(path),
+              (raw, rawText) -> {
+                CheckedTrip checked = checker.check(raw, rawText, valid);
+                if (checked.isTrip()) {
+                  days.computeIfAbsent(checked.trip().getPickupEpochDay(), d -> new long[1])[0]++;
+                }
+                out.accept(checked, rawText);
+              });
+    } catch (UnreadableFileException e) {
+      String detail = path + ": " + e.getMessage();
+      RejectReason reason;
+      read = e.rowsRead();
+      if (read > 0) {
+        truncated.inc();
+        reason = RejectReason.TRUNCATED_FILE;
+      } else {
+        unreadable.inc();
+        reason = RejectReason.UNREADABLE_FILE;
+      }
+      out.accept(CheckedTrip.rejected(RejectedRecord.of(reason, STEP, path, 0, detail, detail)), () -> detail);
+      out.accept(
+          CheckedTrip.count(
+              CheckedTrip.FILE_ERROR_PREFIX + reason.code() + ":" + URLEncoder.encode(path, StandardCharsets.UTF_8),
+              1),
+          () -> "");
+    }
+    out.accept(CheckedTrip.count(CheckedTrip.READ_ROWS, read), () -> "");
+    String encoded = URLEncoder.encode(path, StandardCharsets.UTF_8);
+    days.forEach(
+        (day, trips) ->
+            out.accept(
+                CheckedTrip.count(CheckedTrip.FILE_DATE_PREFIX + LocalDate.ofEpochDay(day) + ":" + encoded, trips[0]),
+                () -> ""));
+    return read;
   }
 }

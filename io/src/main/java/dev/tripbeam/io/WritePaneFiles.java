@@ -1,6 +1,7 @@
 package dev.tripbeam.io;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
   public static final String STEP = "WritePaneFiles";
 
   /** Makes a new sink for one file. */
-  public interface SinkFactory<T> extends java.io.Serializable {
+  public interface SinkFactory<T> extends Serializable {
     FileIO.Sink<T> create();
   }
 

@@ -79,6 +79,10 @@ public interface TripPipelineOptions
       throw new IllegalArgumentException(
           "--reprocess rebuilds dates of the lake and --incremental adds new raw files: give one of them");
     }
+    checkRunId(options);
+  }
+
+  private static void checkRunId(TripPipelineOptions options) {
     if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
       throw new IllegalArgumentException(
           "--runId may only hold letters, digits, '.', '_' and '-' (got '" + options.getRunId() + "')");
@@ -97,16 +101,25 @@ public interface TripPipelineOptions
   }
 
   /**
-   * The streaming job's checks: a Kafka source and an output, durations that parse, no batch-only mode. The
+   * The streaming job's checks: one source (Kafka or a watched prefix) and an output, durations that parse, no batch-only mode. The
    * checkpoint folder defaults to {@code <output>/_streaming/checkpoints}.
    */
   private static void validateStreaming(TripPipelineOptions options) {
     String servers = options.getKafkaBootstrapServers();
-    if (servers == null || servers.isBlank()) {
+    boolean kafka = servers != null && !servers.isBlank();
+    boolean files = options.getInput() != null && !options.getInput().isBlank();
+    if (kafka == files) {
       throw new IllegalArgumentException(
-          "--streaming reads trip events from Kafka: give --kafkaBootstrapServers=HOST:PORT (and --kafkaTopic)");
+          "--streaming reads one source: Kafka (--kafkaBootstrapServers=HOST:PORT, --kafkaTopic) or the raw files "
+              + "landing under --input=PREFIX");
     }
-    for (String server : servers.split(",")) {
+    if (files) {
+      InputFormat.parse(options.getInputFormat());
+      if (StreamDurations.parse("pollInterval", options.getPollInterval()).getMillis() < 100) {
+        throw new IllegalArgumentException("--pollInterval must be at least 100ms");
+      }
+    }
+    for (String server : kafka ? servers.split(",") : new String[0]) {
       if (!Pattern.matches("[A-Za-z0-9._-]+:[0-9]{1,5}", server.trim())) {
         throw new IllegalArgumentException(
             "--kafkaBootstrapServers takes HOST:PORT[,HOST:PORT...] (got '" + server.trim() + "')");
@@ -114,10 +127,6 @@ public interface TripPipelineOptions
     }
     if (options.getKafkaTopic() == null || !Pattern.matches("[A-Za-z0-9._-]{1,249}", options.getKafkaTopic())) {
       throw new IllegalArgumentException("--kafkaTopic must be a Kafka topic name (letters, digits, '.', '_', '-')");
-    }
-    if (options.getInput() != null && !options.getInput().isBlank()) {
-      throw new IllegalArgumentException(
-          "--streaming reads Kafka (--kafkaBootstrapServers), not --input; run raw files as a batch job");
     }
     if (options.getIncremental() || !reprocessDates(options).isEmpty() || options.getServeOnly()) {
       throw new IllegalArgumentException("--incremental, --reprocess and --serveOnly are batch modes, not --streaming");
@@ -144,10 +153,7 @@ public interface TripPipelineOptions
       options.setCheckpointDir(
           java.nio.file.Path.of(options.getCheckpointDir()).toAbsolutePath().normalize().toString());
     }
-    if (!Pattern.matches("[A-Za-z0-9._-]{1,100}", options.getRunId())) {
-      throw new IllegalArgumentException(
-          "--runId may only hold letters, digits, '.', '_' and '-' (got '" + options.getRunId() + "')");
-    }
+    checkRunId(options);
   }
 
   /** The serving options' checks: a well-formed URL, a sane connection bound, {@code --serveOnly}'s companions. */

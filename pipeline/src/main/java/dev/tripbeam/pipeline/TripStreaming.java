@@ -1,7 +1,9 @@
 package dev.tripbeam.pipeline;
 
 import dev.tripbeam.io.AvroRecords;
+import dev.tripbeam.io.InputFormat;
 import dev.tripbeam.io.ReadTripEvents;
+import dev.tripbeam.io.WatchTripFiles;
 import dev.tripbeam.io.WritePaneFiles;
 import dev.tripbeam.io.ZoneTable;
 import dev.tripbeam.model.CheckedTrip;
@@ -54,9 +56,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.joda.time.Duration;
 
 /**
- * The tripbeam streaming job: app trip events from Kafka in, the lake's zones out, in event time, exactly once.
+ * The tripbeam streaming job: trips as they arrive in, the lake's zones out, in event time, exactly once.
  *
- * <p>Input: a Kafka topic of app-format JSON lines ({@link ReadTripEvents}) and the zone table. The same steps as the
+ * <p>Input: a Kafka topic of app-format JSON lines ({@link ReadTripEvents}) or the raw files that land under a watched
+ * prefix ({@link WatchTripFiles}), and the zone table. The same steps as the
  * batch job check, deduplicate ({@link DeduplicateTripStream}, the stream's form of the batch copy rules), enrich
  * and aggregate. Outputs under {@code --output}, in the batch job's zones and schemas: per New York pickup day, once
  * the watermark has passed the day's end plus {@code --allowedLateness}, that day's {@code zone_daily}, {@code
@@ -103,29 +106,48 @@ public final class TripStreaming {
     } catch (IOException e) {
       throw new TripPipeline.UserError("cannot load the zone table: " + e.getMessage());
     }
-    checkTopic(options.getKafkaBootstrapServers(), options.getKafkaTopic());
+    ValidateTrips.Checker checker = ValidateTrips.Checker.of(TripRules.defaults(), zones);
+    Duration outOfOrderness = StreamDurations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
+    Duration lateness = StreamDurations.parse("allowedLateness", options.getAllowedLateness());
+    boolean files = options.getInput() != null && !options.getInput().isBlank();
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<CheckedTrip> source =
-        pipeline.apply(
-            "ReadTripEvents",
-            ReadTripEvents.of(
-                options.getKafkaBootstrapServers(),
-                options.getKafkaTopic(),
-                options.getKafkaConsumerGroup(),
-                ValidateTrips.Checker.of(TripRules.defaults(), zones),
-                StreamDurations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness()),
-                StreamDurations.parse("allowedLateness", options.getAllowedLateness())));
+    PCollection<CheckedTrip> source;
+    String from;
+    if (files) {
+      source =
+          pipeline.apply(
+              "WatchTripFiles",
+              WatchTripFiles.of(
+                  options.getInput(),
+                  InputFormat.parse(options.getInputFormat()),
+                  checker,
+                  StreamDurations.parse("pollInterval", options.getPollInterval()),
+                  outOfOrderness,
+                  lateness));
+      from = "raw files landing under " + options.getInput();
+    } else {
+      checkTopic(options.getKafkaBootstrapServers(), options.getKafkaTopic());
+      source =
+          pipeline.apply(
+              "ReadTripEvents",
+              ReadTripEvents.of(
+                  options.getKafkaBootstrapServers(),
+                  options.getKafkaTopic(),
+                  options.getKafkaConsumerGroup(),
+                  checker,
+                  outOfOrderness,
+                  lateness));
+      from = "Kafka topic " + options.getKafkaTopic() + " at " + options.getKafkaBootstrapServers();
+    }
     build(source, options, zones);
     TripConsole.err()
         .println(
             String.format(
                 Locale.ROOT,
-                "tripbeam stream %s on %s: Kafka topic %s at %s into %s; days close %s after their end, "
-                    + "checkpoints every %s to %s",
+                "tripbeam stream %s on %s: %s into %s; days close %s after their end, checkpoints every %s to %s",
                 options.getRunId(),
                 options.getRunner().getSimpleName(),
-                options.getKafkaTopic(),
-                options.getKafkaBootstrapServers(),
+                from,
                 options.getOutput(),
                 options.getAllowedLateness(),
                 options.getCheckpointInterval(),
@@ -171,7 +193,7 @@ public final class TripStreaming {
 
   /**
    * Applies every step after the source to {@code checked} (event-time stamped {@link CheckedTrip}s in the global
-   * window, as {@link ReadTripEvents} gives them): deduplication, the day windows and the pane writers.
+   * window, as {@link ReadTripEvents} and {@link WatchTripFiles} give them): deduplication, the day windows and the pane writers.
    */
   public static Graph build(PCollection<CheckedTrip> checked, TripPipelineOptions options, List<Zone> zones) {
     Duration lateness = StreamDurations.parse("allowedLateness", options.getAllowedLateness());

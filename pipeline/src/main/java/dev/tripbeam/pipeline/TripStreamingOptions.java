@@ -5,16 +5,24 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
- * The streaming job ({@code --streaming}): trips as they arrive from a Kafka topic, in event time, written exactly
- * once per pane. Durations are written {@code 90s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}).
+ * The streaming job ({@code --streaming}): trips as they arrive, from a Kafka topic or as files landing under a
+ * watched {@code --input} prefix, in event time, written exactly once per pane. Durations are written {@code 90s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}).
  */
 public interface TripStreamingOptions extends StreamingOptions {
   @Description(
       "HOST:PORT[,HOST:PORT...] of the Kafka brokers whose topic (--kafkaTopic) carries app trip events, one JSON "
-          + "line of the app format per record; with --streaming.")
+          + "line of the app format per record; with --streaming (or give --input=PREFIX to watch raw files).")
   String getKafkaBootstrapServers();
 
   void setKafkaBootstrapServers(String value);
+
+  @Description(
+      "With --streaming and --input=PREFIX (a folder, an S3 prefix or a glob): how often the prefix is listed for "
+          + "files that have landed since.")
+  @Default.String("10s")
+  String getPollInterval();
+
+  void setPollInterval(String value);
 
   @Description("The Kafka topic of trip events.")
   @Default.String("trips")

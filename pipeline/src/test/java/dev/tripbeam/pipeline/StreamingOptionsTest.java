@@ -25,10 +25,11 @@ class StreamingOptionsTest {
   }
 
   @Test
-  void aKafkaSourceAndAnOutputAreNeededAndBatchModesRefused() {
-    assertEquals(
-        "--streaming reads trip events from Kafka: give --kafkaBootstrapServers=HOST:PORT (and --kafkaTopic)",
-        refusal("--streaming=true", "--output=/tmp/lake"));
+  void oneSourceAndAnOutputAreNeededAndBatchModesRefused() {
+    String oneSource =
+        "--streaming reads one source: Kafka (--kafkaBootstrapServers=HOST:PORT, --kafkaTopic) or the raw files "
+            + "landing under --input=PREFIX";
+    assertEquals(oneSource, refusal("--streaming=true", "--output=/tmp/lake"));
     assertEquals(
         "--kafkaBootstrapServers takes HOST:PORT[,HOST:PORT...] (got 'kafka')",
         refusal("--streaming=true", "--kafkaBootstrapServers=kafka", "--output=/tmp/lake"));
@@ -36,8 +37,10 @@ class StreamingOptionsTest {
         "--streaming needs --output, the lake its zones go to",
         refusal("--streaming=true", "--kafkaBootstrapServers=127.0.0.1:9092"));
     assertEquals(
-        "--streaming reads Kafka (--kafkaBootstrapServers), not --input; run raw files as a batch job",
-        refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--input=/tmp/raw"));
+        oneSource, refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--input=/tmp/raw"));
+    assertEquals(
+        "--pollInterval takes a duration such as 90s, 5m, 1h or 2d (got 'often')",
+        refusal("--streaming=true", "--input=/tmp/raw", "--output=/tmp/l", "--pollInterval=often"));
     assertEquals(
         "--incremental, --reprocess and --serveOnly are batch modes, not --streaming",
         refusal("--streaming=true", "--kafkaBootstrapServers=b:9092", "--output=/tmp/l", "--incremental=true"));

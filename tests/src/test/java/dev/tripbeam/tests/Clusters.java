@@ -70,6 +70,25 @@ final class Clusters {
     }
   }
 
+  /**
+   * A client JVM that submits the streaming job jar to the standalone Flink cluster (parallelism 2) and stays attached
+   * while the job runs: Kafka topic {@code topic} at {@code bootstrap} into {@code output}, panes and checkpoints
+   * every 2 s.
+   */
+  static ProcessBuilder flinkStreamingClient(String bootstrap, String topic, Path output) throws IOException {
+    Path jar = jobJar("flink");
+    List<String> command =
+        new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    command.addAll(OPENS);
+    command.addAll(
+        List.of(
+            "-cp", jar + File.pathSeparator + clusterClasspath("flink"),
+            "dev.tripbeam.pipeline.TripPipeline", "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081",
+            "--parallelism=2", "--filesToStage=" + jar, "--streaming=true", "--kafkaBootstrapServers=" + bootstrap,
+            "--kafkaTopic=" + topic, "--output=" + output, "--paneInterval=2s", "--checkpointInterval=2s"));
+    return new ProcessBuilder(command);
+  }
+
   static String http(String url) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()

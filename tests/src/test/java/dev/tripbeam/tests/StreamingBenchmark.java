@@ -1,8 +1,6 @@
 package dev.tripbeam.tests;
 
-import dev.tripbeam.pipeline.TripPipeline;
 import dev.tripbeam.pipeline.generate.GenerateTrips;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Prints a TSV line per arm: arm, events, seconds, events_per_s, p50_ms, p99_ms, pane_s, checkpoint_s.
  */
 public final class StreamingBenchmark {
+  /** The pane and checkpoint interval of {@link Clusters#flinkStreamingClient}. */
   private static final String PANE = "2s";
+
   private static final String CHECKPOINT = "2s";
 
   private StreamingBenchmark() {}
@@ -165,18 +165,7 @@ public final class StreamingBenchmark {
   }
 
   private static Process start(LocalKafka kafka, String topic, Path output, Path log) throws Exception {
-    Path jar = Clusters.jobJar("flink");
-    List<String> command =
-        new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(Clusters.OPENS);
-    command.addAll(
-        List.of(
-            "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("flink"),
-            TripPipeline.class.getName(), "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--parallelism=2",
-            "--filesToStage=" + jar, "--streaming=true", "--kafkaBootstrapServers=" + kafka.bootstrap(),
-            "--kafkaTopic=" + topic, "--output=" + output, "--paneInterval=" + PANE,
-            "--checkpointInterval=" + CHECKPOINT));
-    return new ProcessBuilder(command)
+    return Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output)
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
         .start();

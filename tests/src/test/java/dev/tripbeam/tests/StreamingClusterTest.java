@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.TripPipeline;
 import dev.tripbeam.pipeline.generate.GenerateTrips;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +76,7 @@ class StreamingClusterTest {
     kafka.produce(TOPIC, PARTITIONS, events);
 
     Path output = tmp.resolve("stream");
-    client = streamingClient(output).redirectOutput(tmp.resolve("client.out").toFile())
+    client = Clusters.flinkStreamingClient(kafka.bootstrap(), TOPIC, output).redirectOutput(tmp.resolve("client.out").toFile())
         .redirectError(tmp.resolve("client.err").toFile()).start();
     String victim = "taskmanager-1";
     String[] job = {null};
@@ -115,19 +112,5 @@ class StreamingClusterTest {
     assertEquals(run.report().at("/counts/valid").asLong(), StreamOutputs.processedRows(output), "processed trips");
     assertEquals(StreamOutputs.processedRows(output), StreamOutputs.distinctProcessedTrips(output), "no trip twice");
     assertNull(StreamOutputs.reconciliationError(output));
-  }
-
-  private ProcessBuilder streamingClient(Path output) throws Exception {
-    Path jar = Clusters.jobJar("flink");
-    List<String> command =
-        new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(Clusters.OPENS);
-    command.addAll(
-        List.of(
-            "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("flink"),
-            TripPipeline.class.getName(), "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--parallelism=2",
-            "--filesToStage=" + jar, "--streaming=true", "--kafkaBootstrapServers=" + kafka.bootstrap(), "--kafkaTopic=" + TOPIC,
-            "--output=" + output, "--paneInterval=2s", "--checkpointInterval=2s"));
-    return new ProcessBuilder(command);
   }
 }
