@@ -3,12 +3,14 @@
 # TaskManagers, RocksDB state, checkpoints every 2 s) and a local Kafka broker, both started and stopped by PID:
 # the sustained events/s over EVENTS generated app events already in the topic (default 300,000), and the latency from
 # an event's send to a visible processed-trip file, p50 and p99, with RATE events/s for DURATION s (defaults 1000, 60).
+# OUT_OF_ORDER is the job's --maxOutOfOrderness (default 5m); EVENTS=0 skips the throughput arm.
 # Prints a TSV line per arm and appends it to RESULTS (default docs/streaming-results.tsv) with the date and commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${EVENTS:-300000}
 RATE=${RATE:-1000}
 DURATION=${DURATION:-60}
+OUT_OF_ORDER=${OUT_OF_ORDER:-5m}
 RESULTS=${RESULTS:-docs/streaming-results.tsv}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tripbeam-streaming-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -20,9 +22,9 @@ COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/streaming-results.tsv' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
 mvn -q -B -DskipTests -Dcluster.tests install
 (cd tests && mvn -q -B -DskipTests test-compile)
-[ -f "$RESULTS" ] || printf 'arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s\tdate\tcommit\n' > "$RESULTS"
+[ -f "$RESULTS" ] || printf 'arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s\tout_of_order\tdate\tcommit\n' > "$RESULTS"
 java -Xmx3g -Dtripbeam.repoRoot="$PWD" -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" \
-  dev.tripbeam.tests.StreamingBenchmark "$EVENTS" "$RATE" "$DURATION" "$WORK" | tee "$WORK/out.tsv"
+  dev.tripbeam.tests.StreamingBenchmark "$EVENTS" "$RATE" "$DURATION" "$WORK" "$OUT_OF_ORDER" | tee "$WORK/out.tsv"
 tail -n +2 "$WORK/out.tsv" | while IFS= read -r line; do
   printf '%s\t%s\t%s\n' "$line" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$COMMIT" >> "$RESULTS"
 done

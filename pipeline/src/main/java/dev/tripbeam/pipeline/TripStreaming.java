@@ -76,9 +76,10 @@ public final class TripStreaming {
 
   private TripStreaming() {}
 
-  /** The collections of a built streaming graph, for tests. */
+  /** The collections of a built streaming graph, for tests and for later versions that add steps. */
   public static final class Graph {
     public final PCollection<CheckedTrip> checked;
+    public final PCollection<EnrichedTrip> processed;
     public final PCollection<ZoneDaily> zoneDaily;
     public final PCollection<UserDaily> userDaily;
     public final PCollection<RejectedRecord> rejected;
@@ -86,11 +87,13 @@ public final class TripStreaming {
 
     Graph(
         PCollection<CheckedTrip> checked,
+        PCollection<EnrichedTrip> processed,
         PCollection<ZoneDaily> zoneDaily,
         PCollection<UserDaily> userDaily,
         PCollection<RejectedRecord> rejected,
         PCollection<KV<String, Long>> counts) {
       this.checked = checked;
+      this.processed = processed;
       this.zoneDaily = zoneDaily;
       this.userDaily = userDaily;
       this.rejected = rejected;
@@ -98,8 +101,58 @@ public final class TripStreaming {
     }
   }
 
+  /** A streaming pipeline with its graph applied, not yet run, and what it reads from. */
+  public static final class Assembled {
+    public final Pipeline pipeline;
+    public final Graph graph;
+    final String from;
+
+    Assembled(Pipeline pipeline, Graph graph, String from) {
+      this.pipeline = pipeline;
+      this.graph = graph;
+      this.from = from;
+    }
+  }
+
   /** Builds and starts the streaming job and waits for it to end (cancelled, stopped with a savepoint, failed). */
   static TripPipeline.Outcome run(TripPipelineOptions options, Consumer<String> phase) {
+    return run(options, assemble(options), phase);
+  }
+
+  /**
+   * Starts an assembled job (a later version may add steps to its graph first) and waits for it to end. Options as
+   * {@link #assemble} had them.
+   */
+  public static TripPipeline.Outcome run(TripPipelineOptions options, Assembled job, Consumer<String> phase) {
+    TripConsole.err()
+        .println(
+            String.format(
+                Locale.ROOT,
+                "tripbeam stream %s on %s: %s into %s; days close %s after their end, checkpoints every %s to %s",
+                options.getRunId(),
+                options.getRunner().getSimpleName(),
+                job.from,
+                options.getOutput(),
+                options.getAllowedLateness(),
+                options.getCheckpointInterval(),
+                options.getCheckpointDir()));
+    phase.accept("starting the engine");
+    PipelineResult result = job.pipeline.run();
+    PipelineResult.State state;
+    try {
+      state = result.waitUntilFinish();
+    } catch (UnsupportedOperationException e) {
+      state = null;
+    }
+    String summary =
+        state == null
+            ? String.format(Locale.ROOT, "tripbeam stream %s: submitted, running detached%n", options.getRunId())
+            : String.format(Locale.ROOT, "tripbeam stream %s: ended in state %s%n", options.getRunId(), state);
+    return new TripPipeline.Outcome(null, result, null, summary);
+  }
+
+  /** The streaming pipeline of validated options: the source they name (checked to exist) and {@link #build}. */
+  public static Assembled assemble(TripPipelineOptions options) {
     List<Zone> zones;
     try {
       zones = ZoneTable.load(options.getZones());
@@ -139,32 +192,7 @@ public final class TripStreaming {
                   lateness));
       from = "Kafka topic " + options.getKafkaTopic() + " at " + options.getKafkaBootstrapServers();
     }
-    build(source, options, zones);
-    TripConsole.err()
-        .println(
-            String.format(
-                Locale.ROOT,
-                "tripbeam stream %s on %s: %s into %s; days close %s after their end, checkpoints every %s to %s",
-                options.getRunId(),
-                options.getRunner().getSimpleName(),
-                from,
-                options.getOutput(),
-                options.getAllowedLateness(),
-                options.getCheckpointInterval(),
-                options.getCheckpointDir()));
-    phase.accept("starting the engine");
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state;
-    try {
-      state = result.waitUntilFinish();
-    } catch (UnsupportedOperationException e) {
-      state = null;
-    }
-    String summary =
-        state == null
-            ? String.format(Locale.ROOT, "tripbeam stream %s: submitted, running detached%n", options.getRunId())
-            : String.format(Locale.ROOT, "tripbeam stream %s: ended in state %s%n", options.getRunId(), state);
-    return new TripPipeline.Outcome(null, result, null, summary);
+    return new Assembled(pipeline, build(source, options, zones), from);
   }
 
   /**
@@ -268,7 +296,7 @@ public final class TripStreaming {
             "FormatCounts",
             MapElements.into(TypeDescriptors.strings()).via((KV<String, Long> kv) -> kv.getKey() + "\t" + kv.getValue()))
         .apply("WriteStreamCounts", WritePaneFiles.text(own + "/counts", temp, "tsv"));
-    return new Graph(checked, zoneDaily, userDaily, rejected, counts);
+    return new Graph(checked, enriched, zoneDaily, userDaily, rejected, counts);
   }
 
   /** The global window, fired {@code every} after a pane's first element arrived, each element in one pane. */

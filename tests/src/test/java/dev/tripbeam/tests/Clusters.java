@@ -73,9 +73,10 @@ final class Clusters {
   /**
    * A client JVM that submits the streaming job jar to the standalone Flink cluster (parallelism 2) and stays attached
    * while the job runs: Kafka topic {@code topic} at {@code bootstrap} into {@code output}, panes and checkpoints
-   * every 2 s.
+   * every 2 s, and {@code extra} options.
    */
-  static ProcessBuilder flinkStreamingClient(String bootstrap, String topic, Path output) throws IOException {
+  static ProcessBuilder flinkStreamingClient(String bootstrap, String topic, Path output, String... extra)
+      throws IOException {
     Path jar = jobJar("flink");
     List<String> command =
         new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
@@ -86,6 +87,7 @@ final class Clusters {
             "dev.tripbeam.pipeline.TripPipeline", "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081",
             "--parallelism=2", "--filesToStage=" + jar, "--streaming=true", "--kafkaBootstrapServers=" + bootstrap,
             "--kafkaTopic=" + topic, "--output=" + output, "--paneInterval=2s", "--checkpointInterval=2s"));
+    command.addAll(Arrays.asList(extra));
     return new ProcessBuilder(command);
   }
 

@@ -67,14 +67,24 @@ final class ForkedRun {
 
   /** The process of a run, not yet started (tests that stop it part way start it themselves). */
   static ProcessBuilder start(String runner, List<String> jvmFlags, String... args) throws IOException {
+    return start(runner, "dev.tripbeam.pipeline.TripPipeline", "", jvmFlags, args);
+  }
+
+  /**
+   * The process of {@code mainClass} on {@code runner}'s classpath with {@code extraClasspath} in front (empty for
+   * none), not yet started.
+   */
+  static ProcessBuilder start(
+      String runner, String mainClass, String extraClasspath, List<String> jvmFlags, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g");
     command.addAll(Arrays.asList(System.getProperty("tripbeam.runner.jvm.flags", "").trim().split("\\s+")));
     command.addAll(jvmFlags);
     command.add("-cp");
-    command.add(classpath(runner));
-    command.add("dev.tripbeam.pipeline.TripPipeline");
+    command.add(extraClasspath.isEmpty() ? classpath(runner) : extraClasspath + File.pathSeparator + classpath(runner));
+    command.add(mainClass);
     command.add("--runner=" + (runner.equals("flink") ? "FlinkRunner" : "SparkRunner"));
     if (runner.equals("spark")) {
       command.add("--sparkMaster=local[2]");

@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * them (the job's start-up excluded). Arm {@code latency}: a producer sends RATE events per second for SECONDS seconds,
  * each picked up 10 minutes before it is sent and named by its send time; the latency of an event is the time from
  * its send until a processed-trip file holding it is visible (polled every 50 ms), p50 and p99 over all events.
- * Prints a TSV line per arm: arm, events, seconds, events_per_s, p50_ms, p99_ms, pane_s, checkpoint_s.
+ * Prints a TSV line per arm: arm, events, seconds, events_per_s, p50_ms, p99_ms, pane_s, checkpoint_s, and the
+ * job's maximum out-of-orderness (the fifth argument, default 5m; EVENTS 0 skips the throughput arm).
  */
 public final class StreamingBenchmark {
   /** The pane and checkpoint interval of {@link Clusters#flinkStreamingClient}. */
@@ -49,17 +50,20 @@ public final class StreamingBenchmark {
     int rate = Integer.parseInt(args[1]);
     int seconds = Integer.parseInt(args[2]);
     Path work = Path.of(args[3]);
-    System.out.println("arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s");
+    String outOfOrderness = args.length > 4 ? args[4] : "5m";
+    System.out.println("arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s\tout_of_order");
     Clusters.script("flink-cluster.sh", "start");
     try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"))) {
-      throughput(kafka, events, work);
-      latency(kafka, rate, seconds, work);
+      if (events > 0) {
+        throughput(kafka, events, work, outOfOrderness);
+      }
+      latency(kafka, rate, seconds, work, outOfOrderness);
     } finally {
       Clusters.script("flink-cluster.sh", "stop");
     }
   }
 
-  private static void throughput(LocalKafka kafka, long events, Path work) throws Exception {
+  private static void throughput(LocalKafka kafka, long events, Path work, String outOfOrderness) throws Exception {
     Path generated = work.resolve("generated");
     GenerateTrips.generate(
         GenerateTrips.Settings.parse(
@@ -74,7 +78,7 @@ public final class StreamingBenchmark {
     kafka.createTopic("throughput", 2);
     kafka.produce("throughput", 2, lines);
     Path output = work.resolve("throughput-lake");
-    Process job = start(kafka, "throughput", output, work.resolve("throughput"));
+    Process job = start(kafka, "throughput", output, work.resolve("throughput"), outOfOrderness);
     long firstAt = 0;
     long firstRead = 0;
     long read = 0;
@@ -90,14 +94,15 @@ public final class StreamingBenchmark {
     stop(job);
     double secs = (lastAt - firstAt) / 1e9;
     System.out.printf(
-        Locale.ROOT, "throughput\t%d\t%.1f\t%.0f\t\t\t%s\t%s%n", lines.size(), secs, (read - firstRead) / secs,
-        PANE, CHECKPOINT);
+        Locale.ROOT, "throughput\t%d\t%.1f\t%.0f\t\t\t%s\t%s\t%s%n", lines.size(), secs, (read - firstRead) / secs,
+        PANE, CHECKPOINT, outOfOrderness);
   }
 
-  private static void latency(LocalKafka kafka, int rate, int seconds, Path work) throws Exception {
+  private static void latency(LocalKafka kafka, int rate, int seconds, Path work, String outOfOrderness)
+      throws Exception {
     kafka.createTopic("latency", 2);
     Path output = work.resolve("latency-lake");
-    Process job = start(kafka, "latency", output, work.resolve("latency"));
+    Process job = start(kafka, "latency", output, work.resolve("latency"), outOfOrderness);
     while (job.isAlive() && Clusters.runningFlinkJob() == null) {
       Thread.sleep(100);
     }
@@ -131,9 +136,9 @@ public final class StreamingBenchmark {
     seenAt.forEach((id, at) -> latencies.add(at - sentAt.get(id)));
     Collections.sort(latencies);
     System.out.printf(
-        Locale.ROOT, "latency\t%d\t%d\t%d\t%d\t%d\t%s\t%s%n", latencies.size(), seconds, rate,
+        Locale.ROOT, "latency\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s%n", latencies.size(), seconds, rate,
         latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), PANE,
-        CHECKPOINT);
+        CHECKPOINT, outOfOrderness);
   }
 
   /** Sends {@code rate} events a second for {@code seconds} seconds, noting each one's send time by trip id. */
@@ -164,8 +169,10 @@ public final class StreamingBenchmark {
     }
   }
 
-  private static Process start(LocalKafka kafka, String topic, Path output, Path log) throws Exception {
-    return Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output)
+  private static Process start(LocalKafka kafka, String topic, Path output, Path log, String outOfOrderness)
+      throws Exception {
+    return Clusters.flinkStreamingClient(
+            kafka.bootstrap(), topic, output, "--maxOutOfOrderness=" + outOfOrderness)
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
         .start();

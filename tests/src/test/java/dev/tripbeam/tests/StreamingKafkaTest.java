@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The streaming job on embedded Flink, reading a real Kafka broker (KRaft, its own JVM on 127.0.0.1) fed with the
  * bundled app events (real trips' shapes, 146 invalid rows, 63 duplicate copies): once the watermark has passed,
  * its zone_daily and user_daily equal a batch run's over the same events as a file; late, malformed and duplicate
- * events land where they belong with their reasons and counts; a job stopped with a savepoint and restarted from it
- * loses and duplicates nothing. Every wait ends on the job's state (files, counts); the class timeout guards a hang.
+ * events land where they belong with their reasons and counts; a job stopped with a savepoint and restarted from it as
+ * a later version (one more step) loses and duplicates nothing. Every wait ends on the job's state (files, counts); the class timeout guards a hang.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,6 +74,11 @@ class StreamingKafkaTest {
   }
 
   private Process startStream(String... extra) throws Exception {
+    return startVersion("dev.tripbeam.pipeline.TripPipeline", "", extra);
+  }
+
+  /** The job of {@code mainClass} (with {@code extraClasspath} in front of the runner's) on the broker's topic. */
+  private Process startVersion(String mainClass, String extraClasspath, String... extra) throws Exception {
     Path conf = Files.createDirectories(tmp.resolve("flink-conf-" + System.nanoTime()));
     restPort = freePort();
     Files.writeString(
@@ -95,7 +100,7 @@ class StreamingKafkaTest {
       args.removeIf(a -> a.startsWith(name));
       args.add(e);
     }
-    ProcessBuilder pb = ForkedRun.start("flink", List.of(), args.toArray(new String[0]));
+    ProcessBuilder pb = ForkedRun.start("flink", mainClass, extraClasspath, List.of(), args.toArray(new String[0]));
     Path log = tmp.resolve("stream-" + System.nanoTime());
     return pb.redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
@@ -200,7 +205,7 @@ class StreamingKafkaTest {
 
   @Test
   @Order(3)
-  void stopWithASavepointAndRestartLosesAndDuplicatesNothing() throws Exception {
+  void stopWithASavepointAndRestartAsALaterVersionLosesAndDuplicatesNothing() throws Exception {
     String job = runningJob();
     String savepoint = stopWithSavepoint(job, tmp.resolve("savepoints"));
     assertTrue(stream.waitFor(2, TimeUnit.MINUTES), "the job ended after its savepoint");
@@ -216,8 +221,13 @@ class StreamingKafkaTest {
     kafka.produce(TOPIC, PARTITIONS, more);
     produced.addAll(more);
     Map<String, Long> counted = counts();
-    // Restarted with another pane interval: a configuration change that keeps the state schema.
-    stream = startStream("--savepointPath=" + savepoint, "--paneInterval=3s");
+    // Restarted as a later version (one more step; the stateful steps unchanged) with another pane interval.
+    stream =
+        startVersion(
+            "dev.tripbeam.pipeline.RevisedStreamingJob",
+            Path.of(System.getProperty("tripbeam.testClasses", "target/test-classes")).toAbsolutePath().toString(),
+            "--savepointPath=" + savepoint,
+            "--paneInterval=3s");
     await(
         "the restarted job running",
         () -> {
@@ -237,6 +247,24 @@ class StreamingKafkaTest {
     awaitReconciled();
     assertEquals(1, delta(counted, counts(), "duplicates.copies_removed"), "the copy of a trip kept before the stop");
     assertEquals(StreamOutputs.processedRows(output), StreamOutputs.distinctProcessedTrips(output), "no trip twice");
+    await("the new step's output", () -> revisionTrips() == 20);
+  }
+
+  /** The trips the revised job's new step counted, over its files. */
+  private long revisionTrips() throws IOException {
+    Path dir = output.resolve("_streaming/revision");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long sum = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".txt")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          sum += Long.parseLong(line.trim());
+        }
+      }
+    }
+    return sum;
   }
 
   private static long delta(Map<String, Long> before, Map<String, Long> after, String label) {
