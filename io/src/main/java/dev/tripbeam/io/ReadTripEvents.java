@@ -2,8 +2,6 @@ package dev.tripbeam.io;
 
 import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.RawTrip;
-import dev.tripbeam.model.RejectReason;
-import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.transforms.EventClock;
 import dev.tripbeam.transforms.TripCoders;
 import dev.tripbeam.transforms.ValidateTrips;
@@ -172,16 +170,7 @@ public final class ReadTripEvents extends PTransform<PBegin, PCollection<Checked
       CheckedTrip checked = checker.check(raw, raw::getRaw, valid);
       if (checked.isTrip() && timestamp.getMillis() != Math.floorDiv(checked.trip().getPickupMicros(), 1_000L)) {
         lateTrips.inc();
-        checked =
-            CheckedTrip.rejected(
-                RejectedRecord.of(
-                    RejectReason.LATE_TRIP,
-                    STEP,
-                    raw.getSourceFile(),
-                    raw.getRowNumber(),
-                    raw.getRaw(),
-                    "picked up on " + checked.trip().getPickupDate() + ", after the watermark had passed that day's"
-                        + " end plus the allowed lateness"));
+        checked = EventClock.lateTrip(checked.trip(), STEP, raw.getRaw());
       }
       out.output(checked);
     }

@@ -1,8 +1,6 @@
 package dev.tripbeam.io;
 
 import dev.tripbeam.model.CheckedTrip;
-import dev.tripbeam.model.RejectReason;
-import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.transforms.EventClock;
 import dev.tripbeam.transforms.TripCoders;
 import dev.tripbeam.transforms.ValidateTrips;
@@ -265,17 +263,7 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
       long pickup = Math.floorDiv(checked.trip().getPickupMicros(), 1_000L);
       timestamp = clock.timestamp(pickup);
       record =
-          timestamp.getMillis() == pickup
-              ? checked
-              : CheckedTrip.rejected(
-                  RejectedRecord.of(
-                      RejectReason.LATE_TRIP,
-                      STEP,
-                      checked.trip().getSourceFile(),
-                      checked.trip().getSourceRow(),
-                      pending.raw(),
-                      "picked up on " + checked.trip().getPickupDate() + ", after the watermark had passed that day's"
-                          + " end plus the allowed lateness"));
+          timestamp.getMillis() == pickup ? checked : EventClock.lateTrip(checked.trip(), STEP, pending.raw());
     }
 
     @Override

@@ -217,7 +217,7 @@ public final class TripCommand {
 
   /**
    * The Flink settings of a streaming job: exactly-once checkpoints every {@code --checkpointInterval} into {@code
-   * --checkpointDir} (default under the output), kept when the job is cancelled so that it can be restarted from them;
+   * --checkpointPath} (default under the output), kept when the job is cancelled so that it can be restarted from them;
    * RocksDB state on a cluster (its state outgrows the heap), heap state embedded; Beam's UnboundedSource reading of
    * Kafka, whose offsets are part of the checkpoint. Values the user gives win; a duration that does not parse is left
    * to the option checks to report.
@@ -232,7 +232,7 @@ public final class TripCommand {
     } catch (IllegalArgumentException e) {
       return;
     }
-    String dir = value(out, "checkpointDir");
+    String dir = value(out, "checkpointPath");
     String output = value(out, "output");
     if (dir == null && output != null) {
       dir = output + "/" + TripStreaming.STREAMING_DIR + "/checkpoints";

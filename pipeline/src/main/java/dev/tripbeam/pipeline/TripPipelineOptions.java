@@ -147,11 +147,11 @@ public interface TripPipelineOptions
     }
     StreamDurations.parse("allowedLateness", options.getAllowedLateness());
     StreamDurations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
-    if (options.getCheckpointDir() == null || options.getCheckpointDir().isBlank()) {
-      options.setCheckpointDir(options.getOutput() + "/_streaming/checkpoints");
-    } else if (!options.getCheckpointDir().contains("://")) {
-      options.setCheckpointDir(
-          java.nio.file.Path.of(options.getCheckpointDir()).toAbsolutePath().normalize().toString());
+    if (options.getCheckpointPath() == null || options.getCheckpointPath().isBlank()) {
+      options.setCheckpointPath(options.getOutput() + "/_streaming/checkpoints");
+    } else if (!options.getCheckpointPath().contains("://")) {
+      options.setCheckpointPath(
+          java.nio.file.Path.of(options.getCheckpointPath()).toAbsolutePath().normalize().toString());
     }
     checkRunId(options);
   }

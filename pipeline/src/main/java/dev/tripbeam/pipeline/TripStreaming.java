@@ -135,7 +135,7 @@ public final class TripStreaming {
                 options.getOutput(),
                 options.getAllowedLateness(),
                 options.getCheckpointInterval(),
-                options.getCheckpointDir()));
+                options.getCheckpointPath()));
     phase.accept("starting the engine");
     PipelineResult result = job.pipeline.run();
     PipelineResult.State state;

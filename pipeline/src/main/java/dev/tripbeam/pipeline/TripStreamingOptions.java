@@ -9,6 +9,8 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * watched {@code --input} prefix, in event time, written exactly once per pane. Durations are written {@code 90s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}).
  */
 public interface TripStreamingOptions extends StreamingOptions {
+  // No option may share a name with a runner's (Beam refuses two getters with different defaults when both
+  // interfaces are registered): Spark's runner has checkpointDir, Flink's checkpointingInterval.
   @Description(
       "HOST:PORT[,HOST:PORT...] of the Kafka brokers whose topic (--kafkaTopic) carries app trip events, one JSON "
           + "line of the app format per record; with --streaming (or give --input=PREFIX to watch raw files).")
@@ -72,7 +74,7 @@ public interface TripStreamingOptions extends StreamingOptions {
   @Description(
       "Where checkpoints go (a local folder or s3://bucket/prefix); default <output>/_streaming/checkpoints. A job "
           + "restarted from one of them (--savepointPath=DIR/<job id>/chk-N) or from a savepoint resumes exactly.")
-  String getCheckpointDir();
+  String getCheckpointPath();
 
-  void setCheckpointDir(String value);
+  void setCheckpointPath(String value);
 }

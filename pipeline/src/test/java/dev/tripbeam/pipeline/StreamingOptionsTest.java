@@ -58,7 +58,7 @@ class StreamingOptionsTest {
         parse("--streaming=true", "--kafkaBootstrapServers=a:9092,b:9093", "--output=relative/lake");
     TripPipelineOptions.validate(options);
     assertTrue(Path.of(options.getOutput()).isAbsolute());
-    assertEquals(options.getOutput() + "/_streaming/checkpoints", options.getCheckpointDir());
+    assertEquals(options.getOutput() + "/_streaming/checkpoints", options.getCheckpointPath());
     assertEquals("trips", options.getKafkaTopic());
     assertEquals(Duration.standardHours(1), StreamDurations.parse("allowedLateness", options.getAllowedLateness()));
     assertEquals(Duration.standardMinutes(5), StreamDurations.parse("x", "5m"));

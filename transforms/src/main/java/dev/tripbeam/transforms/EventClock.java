@@ -1,5 +1,9 @@
 package dev.tripbeam.transforms;
 
+import dev.tripbeam.model.CheckedTrip;
+import dev.tripbeam.model.RejectReason;
+import dev.tripbeam.model.RejectedRecord;
+import dev.tripbeam.model.Trip;
 import java.io.Serializable;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -54,6 +58,19 @@ public final class EventClock implements Serializable {
       }
     }
     return pickup;
+  }
+
+  /** The rejection of a valid trip that came late, with the row's raw text, by {@code step}. */
+  public static CheckedTrip lateTrip(Trip trip, String step, String raw) {
+    return CheckedTrip.rejected(
+        RejectedRecord.of(
+            RejectReason.LATE_TRIP,
+            step,
+            trip.getSourceFile(),
+            trip.getSourceRow(),
+            raw,
+            "picked up on " + trip.getPickupDate() + ", after the watermark had passed that day's end plus the allowed"
+                + " lateness"));
   }
 
   /** Whether a trip picked up at {@code pickupMillis} is past its day's end plus the lateness, by the watermark. */
