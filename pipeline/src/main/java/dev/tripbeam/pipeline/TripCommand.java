@@ -259,7 +259,8 @@ public final class TripCommand {
   /**
    * Beam's Flink runner hands {@code --savepointPath} to a cluster only; the embedded mini-cluster ignores it and would
    * start from nothing. For an embedded run the path goes into a Flink configuration folder of tripbeam's instead
-   * ({@code execution.savepoint.path}, with the user's {@code --flinkConfDir} settings copied), which it honours.
+   * ({@code execution.savepoint.path}, after the lines of the user's {@code --flinkConfDir}/flink-conf.yaml), which it
+   * honours.
    */
   private static void restoreEmbedded(List<String> out) {
     String savepoint = value(out, "savepointPath");
