@@ -112,11 +112,11 @@ class StreamingFilesTest {
         Outputs.query("select raw from read_parquet('" + output + "/rejected/*.parquet') where reason = 'late_trip'"));
     assertEquals(1, StreamOutputs.counts(output).get("duplicates.copies_removed") - run.report().at("/counts/duplicates").asLong());
 
-    // SIGKILL, a new file while the job is down, and a restart from the last retained checkpoint.
-    await("a checkpoint after the new file", () -> latestCheckpoint(output) != null);
-    Thread.sleep(5_000);
-    Path checkpoint = latestCheckpoint(output);
+    // SIGKILL, a new file while the job is down, and a restart from the checkpoint Flink retained (the latest
+    // completed one: an older one would write again the panes of the checkpoints after it).
+    await("a checkpoint", () -> latestCheckpoint(output) != null);
     stream.destroyForcibly().waitFor();
+    Path checkpoint = latestCheckpoint(output);
     Files.write(raw.resolve("part-4.jsonl"), List.of(recentTrip("recent-0002"), recentTrip("recent-0003")));
     stream = start(raw, output, "--savepointPath=" + checkpoint.toUri());
     await(
