@@ -53,9 +53,10 @@ class EventClockTest {
     EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
     long pickup = ny(LocalDateTime.of(2024, 3, 4, 20, 0));
     clock.timestamp(pickup);
-    Instant now = new Instant(ny(LocalDateTime.of(2026, 12, 2, 12, 0)));
-    assertEquals(now.minus(OUT_OF_ORDER), clock.watermark(now));
-    assertEquals(now.minus(OUT_OF_ORDER), clock.watermark(now.minus(Duration.standardDays(1))));
+    Instant idleAt = new Instant(ny(LocalDateTime.of(2026, 12, 2, 12, 0)));
+    Instant followed = clock.watermark(idleAt);
+    assertEquals(new Instant(ny(LocalDateTime.of(2026, 12, 2, 11, 55))), followed, "the clock minus 5 minutes");
+    assertEquals(followed, clock.watermark(new Instant(ny(LocalDateTime.of(2026, 12, 1, 12, 0)))), "not backwards");
     assertTrue(clock.isLate(pickup), "every day before the clock has closed");
   }
 
@@ -71,11 +72,13 @@ class EventClockTest {
 
   @Test
   void dayWindowsFollowNewYorkDaylightSavingTime() {
+    // Midnight to midnight by java.time's New York rules: 23 hours on 2024-03-10, 25 on 2024-11-03.
     TripDays days = TripDays.withLateness(LATENESS);
     IntervalWindow spring = days.windowOf(new Instant(ny(LocalDateTime.of(2024, 3, 10, 12, 0))));
-    assertEquals(23, new Duration(spring.start(), spring.end().minus(LATENESS)).getStandardHours());
+    assertEquals(new Instant(ny(LocalDateTime.of(2024, 3, 10, 0, 0))), spring.start());
+    assertEquals(new Instant(ny(LocalDateTime.of(2024, 3, 11, 0, 0))), spring.end().minus(LATENESS));
     IntervalWindow fall = days.windowOf(new Instant(ny(LocalDateTime.of(2024, 11, 3, 12, 0))));
-    assertEquals(25, new Duration(fall.start(), fall.end().minus(LATENESS)).getStandardHours());
     assertEquals(new Instant(ny(LocalDateTime.of(2024, 11, 3, 0, 0))), fall.start());
+    assertEquals(new Instant(ny(LocalDateTime.of(2024, 11, 4, 0, 0))), fall.end().minus(LATENESS));
   }
 }
