@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
@@ -24,24 +25,19 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hasher;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Writes each pane of a windowed, triggered stream as files, exactly once across failures and restarts.
  *
  * <p>Input: values of {@code T} in any windows and triggers. Output: the paths of the files written. Per pane and
- * partition value (Hive-style {@code column=value/}, or none) one file {@code pane-<index>-<hash>.<suffix>}: the
- * pane's index and a hash of its content, so the name depends on nothing but the pane. The writing step requires
+ * partition value (Hive-style {@code column=value/}, or none) one file {@code pane-<index>-<random>.<suffix>}, named
+ * as the pane fires and checkpointed with it. The writing step requires
  * stable input ({@code @RequiresStableInput}): on Flink it buffers each pane in checkpointed state and writes it
  * only once the checkpoint holding the pane has completed, so a pane's file appears only after the checkpoint that
  * covers it; a job restored from that checkpoint (or a later savepoint) writes the buffered panes again under the
@@ -116,8 +112,25 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
                 .via((T v) -> KV.of(partition == null ? "" : column + "=" + partition.apply(v), v)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
         .apply("GroupPaneByPartition", GroupByKey.create())
-        .apply("WritePaneFile", ParDo.of(new WriteFn<>(directory, tempDirectory, sink, suffix, replace, coder)))
+        .apply("NamePaneFile", ParDo.of(new NameFn<T>()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(coder)))
+        .apply("WritePaneFile", ParDo.of(new WriteFn<>(directory, tempDirectory, sink, suffix, replace)))
         .setCoder(StringUtf8Coder.of());
+  }
+
+  /**
+   * Names each pane's file {@code <partition>/pane-<index>-<random>} as the pane fires, before the stable-input
+   * boundary: the name travels with the pane into the checkpoint, so a restored job writes a buffered pane under the
+   * name it had, and a pane fired anew (also one whose index restarted after a restore, or whose rows equal an earlier
+   * pane's) gets a name no file has.
+   */
+  private static final class NameFn<T> extends DoFn<KV<String, Iterable<T>>, KV<String, Iterable<T>>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<T>> pane, PaneInfo paneInfo, OutputReceiver<KV<String, Iterable<T>>> out) {
+      String name = String.format("pane-%06d-%s", paneInfo.getIndex(), UUID.randomUUID().toString().substring(0, 18));
+      out.output(KV.of(pane.getKey().isEmpty() ? name : pane.getKey() + "/" + name, pane.getValue()));
+    }
   }
 
   private static final class WriteFn<T> extends DoFn<KV<String, Iterable<T>>, String> {
@@ -126,32 +139,23 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
     private final SinkFactory<T> sink;
     private final String suffix;
     private final boolean replace;
-    private final Coder<T> coder;
     private final Counter files = Metrics.counter(STEP, "files");
 
-    WriteFn(
-        String directory, String tempDirectory, SinkFactory<T> sink, String suffix, boolean replace, Coder<T> coder) {
+    WriteFn(String directory, String tempDirectory, SinkFactory<T> sink, String suffix, boolean replace) {
       this.directory = directory;
       this.tempDirectory = tempDirectory;
       this.sink = sink;
       this.suffix = suffix;
       this.replace = replace;
-      this.coder = coder;
     }
 
     @RequiresStableInput
     @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<T>> pane, BoundedWindow window, PaneInfo paneInfo, OutputReceiver<String> out)
-        throws IOException {
-      Hasher hash = Hashing.murmur3_128().newHasher();
-      hash.putUnencodedChars(window instanceof IntervalWindow w ? w.toString() : "global");
-      for (T value : pane.getValue()) {
-        hash.putBytes(CoderUtils.encodeToByteArray(coder, value));
-      }
-      String folder = pane.getKey().isEmpty() ? directory : directory + "/" + pane.getKey();
-      String name = String.format("pane-%06d-%s.%s", paneInfo.getIndex(), hash.hash().toString().substring(0, 16), suffix);
-      ResourceId target = FileSystems.matchNewResource(folder + "/" + name, false);
+    public void process(@Element KV<String, Iterable<T>> pane, OutputReceiver<String> out) throws IOException {
+      String path = directory + "/" + pane.getKey() + "." + suffix;
+      String folder = path.substring(0, path.lastIndexOf('/'));
+      String name = path.substring(path.lastIndexOf('/') + 1);
+      ResourceId target = FileSystems.matchNewResource(path, false);
       ResourceId temp = FileSystems.matchNewResource(tempDirectory + "/" + UUID.randomUUID() + "." + suffix, false);
       FileIO.Sink<T> writer = sink.create();
       try (WritableByteChannel channel = FileSystems.create(temp, "application/octet-stream")) {
