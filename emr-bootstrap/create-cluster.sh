@@ -1,46 +1,31 @@
 #!/usr/bin/env bash
-# Creates the tripbeam EMR cluster: Flink and Spark, on-demand master and core fleets, a spot task fleet, managed
-# scaling, idle auto-termination, logs on S3, cost tags. Settings come from the environment (defaults below).
+# Creates the tripbeam EMR cluster: the pinned release with Flink and Spark; instance fleets of several instance types
+# (Graviton included) over several subnets: on-demand master and core, a spot task fleet, resize specifications for
+# managed scaling's resizes; application masters (the Flink JobManager, the Spark driver) on core nodes only; idle
+# auto-termination; one step at a time; the security configuration; the nodes' own role; logs on S3; cost tags.
+# The settings are cluster-settings.sh's, shared with the Step Functions state machine (deploy-state-machine.sh).
 #   create-cluster.sh [--dry-run]   --dry-run prints the exact aws CLI calls and calls nothing
+#   create-cluster.sh --help        this text
+# Settings (environment): SUBNET_IDS (required: subnet-…,subnet-… in your VPC), LAKE_BUCKET, AWS_REGION, CLUSTER_NAME,
+# INSTANCE_PROFILE (create-roles.sh's), SERVICE_ROLE, SECURITY_CONFIGURATION (create-security-configuration.sh's),
+# IDLE_SECONDS, MIN_UNITS, MAX_UNITS, ON_DEMAND_UNITS, CORE_UNITS, COST_CENTER, PURPOSE, TTL.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 DRY_RUN=false
-[ "${1:-}" = "--dry-run" ] && DRY_RUN=true
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=true ;;
+    --help|-h) usage; exit 0 ;;
+    *) echo "create-cluster: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
+  esac
+done
 
-# Pinned to the runner: beam-runners-flink-1.19 needs Flink 1.19 (emr-7.4.0 to emr-7.6.0 ship 1.19.1; emr-7.7.0 and
-# later ship 1.20, which a 1.19 client cannot submit to). A test checks this label against the pom's runner.
-RELEASE_LABEL=emr-7.5.0
-
-REGION=${AWS_REGION:-us-east-1}
-LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
-CLUSTER_NAME=${CLUSTER_NAME:-tripbeam}
-SUBNET_IDS=${SUBNET_IDS:-subnet-00000000}
-INSTANCE_PROFILE=${INSTANCE_PROFILE:-EMR_EC2_DefaultRole}
-SERVICE_ROLE=${SERVICE_ROLE:-EMR_DefaultRole}
-COST_CENTER=${COST_CENTER:-mobility-data}
-PURPOSE=${PURPOSE:-tripbeam-batch}
-TTL=${TTL:-7d}
-IDLE_SECONDS=${IDLE_SECONDS:-3600}
-MIN_UNITS=${MIN_UNITS:-3}
-MAX_UNITS=${MAX_UNITS:-20}
-ON_DEMAND_UNITS=${ON_DEMAND_UNITS:-3}
-CORE_UNITS=${CORE_UNITS:-2}
-
-FLINK_VERSION=$(awk -v l="$RELEASE_LABEL" '$1 == l { print $2 }' "$HERE/emr-flink-versions.tsv")
-case "$FLINK_VERSION" in
-  1.19.*) ;;
-  *) echo "create-cluster: $RELEASE_LABEL ships Flink ${FLINK_VERSION:-unknown}; tripbeam's runner needs 1.19" >&2; exit 2 ;;
-esac
-
-CONFIGURATIONS=${TMPDIR:-/tmp}/tripbeam-emr-configurations.json
-sed "s/LAKE_BUCKET/$LAKE_BUCKET/g" "$HERE/configurations.json" > "$CONFIGURATIONS"
-
-FLEETS='[{"Name":"master","InstanceFleetType":"MASTER","TargetOnDemandCapacity":1,"InstanceTypeConfigs":[{"InstanceType":"m6i.xlarge"}]},'
-FLEETS+="{\"Name\":\"core\",\"InstanceFleetType\":\"CORE\",\"TargetOnDemandCapacity\":$CORE_UNITS,\"InstanceTypeConfigs\":[{\"InstanceType\":\"m6i.2xlarge\"}]},"
-FLEETS+='{"Name":"task-spot","InstanceFleetType":"TASK","TargetSpotCapacity":1,"InstanceTypeConfigs":['
-FLEETS+='{"InstanceType":"m6i.2xlarge","WeightedCapacity":1},{"InstanceType":"m5.2xlarge","WeightedCapacity":1},{"InstanceType":"m6a.2xlarge","WeightedCapacity":1}],'
-FLEETS+='"LaunchSpecifications":{"SpotSpecification":{"TimeoutDurationMinutes":20,"TimeoutAction":"SWITCH_TO_ON_DEMAND","AllocationStrategy":"capacity-optimized"}}}]'
+# shellcheck source=cluster-settings.sh
+source "$HERE/cluster-settings.sh"
+cluster_settings_check create-cluster
+render_cluster_files "${TMPDIR:-/tmp}"
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
@@ -51,11 +36,13 @@ aws_call emr create-cluster \
   --name "$CLUSTER_NAME" \
   --release-label "$RELEASE_LABEL" \
   --applications Name=Flink Name=Spark \
-  --instance-fleets "$FLEETS" \
+  --instance-fleets "file://$FLEETS_FILE" \
   --managed-scaling-policy "ComputeLimits={UnitType=InstanceFleetUnits,MinimumCapacityUnits=$MIN_UNITS,MaximumCapacityUnits=$MAX_UNITS,MaximumOnDemandCapacityUnits=$ON_DEMAND_UNITS,MaximumCoreCapacityUnits=$CORE_UNITS}" \
   --auto-termination-policy "IdleTimeout=$IDLE_SECONDS" \
+  --step-concurrency-level "$STEP_CONCURRENCY" \
+  --security-configuration "$SECURITY_CONFIGURATION" \
   --log-uri "s3://$LAKE_BUCKET/emr-logs/" \
-  --configurations "file://$CONFIGURATIONS" \
+  --configurations "file://$CONFIGURATIONS_FILE" \
   --bootstrap-actions "Path=s3://$LAKE_BUCKET/tripbeam/bootstrap.sh,Name=tripbeam-bootstrap" \
   --ec2-attributes "SubnetIds=[$SUBNET_IDS],InstanceProfile=$INSTANCE_PROFILE" \
   --service-role "$SERVICE_ROLE" \

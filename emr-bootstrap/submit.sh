@@ -1,26 +1,42 @@
 #!/usr/bin/env bash
 # Submits one tripbeam run to the EMR cluster as a step through command-runner.jar.
-#   submit.sh [--dry-run] [--runner flink|spark|serve] CLUSTER_ID -- PIPELINE_ARGS...
+#   submit.sh [--dry-run] [--transient] [--runner flink|spark|serve] CLUSTER_ID -- PIPELINE_ARGS...
+#   submit.sh --print-step [--transient] [--runner flink|spark|serve] -- PIPELINE_ARGS...   the step's JSON only
+#   submit.sh --help
 # Flink: the step copies the job jar from S3 to the master and runs `flink run -m yarn-cluster` (a per-job YARN
-# application; the Flink CLI takes local jars only). Spark: `spark-submit --deploy-mode cluster` reads the jar from
-# S3 itself. Serve: the serving database's reload (--serveOnly=true, no pipeline) with plain java on the master, the
-# Flink job jar and Flink's lib/ (its logging) on the classpath. --dry-run prints the exact aws CLI call and calls
-# nothing.
+# application whose client, tripbeam's main, waits on the master: the step ends with the run's exit code, and the
+# lake is published from the master; docs/runbook.md says why not application mode), then publishes the run's
+# metrics to CloudWatch (namespace tripbeam) whatever the outcome. Spark: `spark-submit --deploy-mode cluster` reads
+# the jar from S3 itself. Serve: the serving database's reload (--serveOnly=true, no pipeline) with plain java on
+# the master, the Flink job jar and Flink's lib/ (its logging) on the classpath.
+# --dry-run prints the exact aws CLI call and calls nothing. --transient: the step's failure terminates the cluster
+# (TERMINATE_CLUSTER, for a cluster made for this run); default CONTINUE (a shared cluster takes the next step).
 # Environment: LAKE_BUCKET (jars under s3://$LAKE_BUCKET/tripbeam/jars/), AWS_REGION, JAR_VERSION.
 set -euo pipefail
 
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 DRY_RUN=false
+PRINT_STEP=false
 RUNNER=flink
+ON_FAILURE=CONTINUE
+CLUSTER_ID=
 while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) DRY_RUN=true; shift ;;
-    --runner) RUNNER=$2; shift 2 ;;
+    --transient) ON_FAILURE=TERMINATE_CLUSTER; shift ;;
+    --print-step) PRINT_STEP=true; shift ;;
+    --help|-h) usage; exit 0 ;;
+    --runner)
+      [ $# -ge 2 ] || { echo "submit: --runner needs flink, spark or serve" >&2; usage >&2; exit 2; }
+      RUNNER=$2; shift 2 ;;
     --) shift; break ;;
-    -*) echo "submit: unknown option $1" >&2; exit 2 ;;
-    *) CLUSTER_ID=$1; shift ;;
+    -*) echo "submit: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+    *)
+      [ -z "$CLUSTER_ID" ] || { echo "submit: one CLUSTER_ID, then -- and the pipeline's arguments (got '$1')" >&2; usage >&2; exit 2; }
+      CLUSTER_ID=$1; shift ;;
   esac
 done
-[ -n "${CLUSTER_ID:-}" ] || { echo "usage: submit.sh [--dry-run] [--runner flink|spark|serve] CLUSTER_ID -- PIPELINE_ARGS..." >&2; exit 2; }
+$PRINT_STEP || [[ "$CLUSTER_ID" =~ ^j-[A-Z0-9]+$ ]] || { echo "submit: give the cluster id, j-… (got '${CLUSTER_ID}')" >&2; usage >&2; exit 2; }
 
 REGION=${AWS_REGION:-us-east-1}
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
@@ -45,26 +61,38 @@ json_array() {
 
 FLINK_JAR=s3://$LAKE_BUCKET/tripbeam/jars/tripbeam-flink-$JAR_VERSION.jar
 LOCAL_JAR=/tmp/tripbeam-flink-$JAR_VERSION.jar
+METRICS=/tmp/tripbeam-cloudwatch-metrics.json
 
-# The step as a script on the master: copy the Flink job jar there, then run $1 followed by the pipeline arguments.
+# The step as a script on the master: copy the Flink job jar there, run $1 followed by the pipeline arguments, then
+# (with $2 = publish) send the run's metrics to CloudWatch and end with the run's exit code.
 master_step() {
-  local command="aws s3 cp $FLINK_JAR $LOCAL_JAR && $1" a
-  shift
+  local command="aws s3 cp $FLINK_JAR $LOCAL_JAR && rm -f $METRICS && $1" publish=$2 a
+  shift 2
   for a in "$@"; do command+=" $(printf '%q' "$a")"; done
+  if [ "$publish" = publish ]; then
+    command+=" --cloudWatchMetricsFile=$METRICS; rc=\$?; if [ -s $METRICS ]; then aws cloudwatch put-metric-data"
+    command+=" --region $REGION --namespace tripbeam --metric-data file://$METRICS || true; fi; exit \$rc"
+  fi
   ARGS=(bash -c "$command")
 }
 
 case "$RUNNER" in
-  flink) master_step "flink run -m yarn-cluster -ynm tripbeam -c $MAIN $LOCAL_JAR --runner=FlinkRunner" "$@" ;;
-  serve) master_step "java -cp '$LOCAL_JAR:/usr/lib/flink/lib/*' $MAIN --serveOnly=true" "$@" ;;
+  flink) master_step "flink run -m yarn-cluster -ynm tripbeam -c $MAIN $LOCAL_JAR --runner=FlinkRunner" publish "$@" ;;
+  serve) master_step "java -cp '$LOCAL_JAR:/usr/lib/flink/lib/*' $MAIN --serveOnly=true" none "$@" ;;
   spark)
     JAR=s3://$LAKE_BUCKET/tripbeam/jars/tripbeam-spark-$JAR_VERSION.jar
     ARGS=(spark-submit --deploy-mode cluster --master yarn --class "$MAIN" "$JAR" --runner=SparkRunner "$@")
     ;;
-  *) echo "submit: --runner is flink, spark or serve, not $RUNNER" >&2; exit 2 ;;
+  *) echo "submit: --runner is flink, spark or serve, not $RUNNER" >&2; usage >&2; exit 2 ;;
 esac
 
-STEP="[{\"Type\":\"CUSTOM_JAR\",\"Name\":\"tripbeam-$RUNNER\",\"ActionOnFailure\":\"CONTINUE\",\"Jar\":\"command-runner.jar\",\"Args\":$(json_array "${ARGS[@]}")}]"
+if $PRINT_STEP; then
+  # The API's shape (HadoopJarStep), as Step Functions' addStep takes it.
+  printf '{"Name":"tripbeam-%s","ActionOnFailure":"%s","HadoopJarStep":{"Jar":"command-runner.jar","Args":%s}}\n' \
+    "$RUNNER" "$ON_FAILURE" "$(json_array "${ARGS[@]}")"
+  exit 0
+fi
+STEP="[{\"Type\":\"CUSTOM_JAR\",\"Name\":\"tripbeam-$RUNNER\",\"ActionOnFailure\":\"$ON_FAILURE\",\"Jar\":\"command-runner.jar\",\"Args\":$(json_array "${ARGS[@]}")}]"
 
 if $DRY_RUN; then
   printf '%q ' aws emr add-steps --region "$REGION" --cluster-id "$CLUSTER_ID" --steps "$STEP"

@@ -201,7 +201,13 @@ final class Lake {
         throw new IOException("cannot publish " + copy.getValue() + ": its staged file " + copy.getKey() + " is gone");
       }
     }
-    LakeFiles.write(plan.reportPath(), plan.report());
+    writeReport(plan.reportPath(), plan.report());
+  }
+
+  /** The run report and, beside it, its page ({@link RunPage}), rendered from the report's JSON. */
+  static void writeReport(String path, String json) throws IOException {
+    LakeFiles.write(path, json);
+    LakeFiles.write(RunPage.pathBeside(path), RunPage.render(json));
   }
 
   private void commit(Plan plan) throws IOException {

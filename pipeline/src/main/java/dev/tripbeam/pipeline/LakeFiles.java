@@ -27,7 +27,7 @@ final class LakeFiles {
 
   /** The files a glob matches (none when nothing matches), without directories and S3 folder markers. */
   static List<MatchResult.Metadata> list(String glob) throws IOException {
-    MatchResult match = FileSystems.match(glob, EmptyMatchTreatment.ALLOW);
+    MatchResult match = match(glob);
     List<MatchResult.Metadata> files = new ArrayList<>();
     if (match.status() == MatchResult.Status.OK) {
       for (MatchResult.Metadata m : match.metadata()) {
@@ -47,8 +47,36 @@ final class LakeFiles {
   }
 
   static boolean exists(String path) throws IOException {
-    MatchResult match = FileSystems.match(path, EmptyMatchTreatment.ALLOW);
+    MatchResult match = match(path);
     return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
+  }
+
+  /**
+   * Matches {@code spec}; only "not found" means absent. A match the file system could not make (S3 answering 403
+   * Access Denied, a throttled or broken connection) is an error: taking it for an empty lake would reprocess or
+   * overwrite what is there.
+   */
+  private static MatchResult match(String spec) throws IOException {
+    MatchResult match = FileSystems.match(spec, EmptyMatchTreatment.ALLOW);
+    if (match.status() == MatchResult.Status.ERROR) {
+      try {
+        match.metadata();
+      } catch (IOException e) {
+        throw new IOException("cannot list " + spec + ": " + firstLine(e), e);
+      }
+      throw new IOException("cannot list " + spec);
+    }
+    return match;
+  }
+
+  private static String firstLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 
   static String read(String path) throws IOException {

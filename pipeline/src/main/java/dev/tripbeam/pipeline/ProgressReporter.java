@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 final class ProgressReporter implements AutoCloseable {
   static final Duration INTERVAL = Duration.ofSeconds(Long.getLong("tripbeam.progressSeconds", 10));
+  private static final Duration JOB_ID_POLL = Duration.ofSeconds(1);
   private static final Pattern STEP = Pattern.compile("at ([A-Z][A-Za-z0-9]+)/");
 
   /** The engine whose REST API tells the progress. */
@@ -43,6 +44,8 @@ final class ProgressReporter implements AutoCloseable {
   private final Thread thread;
   private volatile String phase = "preparing";
   private volatile boolean stopped;
+  /** The engine's id of this run's job (Flink job id, Spark application id), once the REST API lists it. */
+  private volatile String jobId;
 
   private ProgressReporter(Engine engine, String restBase, PrintStream console) {
     this.engine = restBase == null ? Engine.NONE : engine;
@@ -71,15 +74,30 @@ final class ProgressReporter implements AutoCloseable {
   }
 
   private void loop() {
+    long next = System.nanoTime() + INTERVAL.toNanos();
     while (!stopped) {
       try {
-        Thread.sleep(INTERVAL.toMillis());
+        Thread.sleep(Math.min(JOB_ID_POLL.toMillis(), Math.max(1, (next - System.nanoTime()) / 1_000_000)));
       } catch (InterruptedException e) {
         return;
       }
       if (stopped) {
         return;
       }
+      if (jobId == null && engine != Engine.NONE) {
+        try {
+          jobId = engine == Engine.FLINK ? newestFlinkJob() : sparkApplication();
+        } catch (Exception e) {
+          jobId = null;
+        }
+        if (jobId != null) {
+          TripConsole.context("job_id", jobId);
+        }
+      }
+      if (System.nanoTime() < next) {
+        continue;
+      }
+      next += INTERVAL.toNanos();
       String state;
       try {
         state = engine == Engine.FLINK ? flink() : engine == Engine.SPARK ? spark() : null;
@@ -100,13 +118,12 @@ final class ProgressReporter implements AutoCloseable {
     return r.statusCode() == 200 ? json.readTree(r.body()) : null;
   }
 
-  /** The newest Flink job: its running steps, records passed between its stages, stages finished. */
-  private String flink() throws Exception {
+  /** This run's Flink job id: the newest job started since the run began (a cluster also lists earlier jobs). */
+  private String newestFlinkJob() throws Exception {
     JsonNode overview = get("/jobs/overview");
     if (overview == null || overview.get("jobs").isEmpty()) {
       return null;
     }
-    // This run's job: the newest one started since the run began (a cluster also lists earlier jobs).
     JsonNode newest = null;
     for (JsonNode j : overview.get("jobs")) {
       long started = j.get("start-time").asLong();
@@ -115,10 +132,22 @@ final class ProgressReporter implements AutoCloseable {
         newest = j;
       }
     }
-    if (newest == null) {
+    return newest == null ? null : newest.get("jid").asText();
+  }
+
+  /** The Spark application's id. */
+  private String sparkApplication() throws Exception {
+    JsonNode apps = get("/api/v1/applications");
+    return apps == null || apps.isEmpty() ? null : apps.get(0).get("id").asText();
+  }
+
+  /** The newest Flink job: its running steps, records passed between its stages, stages finished. */
+  private String flink() throws Exception {
+    String id = jobId != null ? jobId : newestFlinkJob();
+    if (id == null) {
       return null;
     }
-    JsonNode job = get("/jobs/" + newest.get("jid").asText());
+    JsonNode job = get("/jobs/" + id);
     if (job == null) {
       return null;
     }

@@ -65,6 +65,8 @@ public final class RunReport {
   private final List<String> touchedDates;
   private final Map<String, Long> rejected;
   private final Map<String, Map<String, Object>> outputs;
+  private Map<String, Long> engineCounters = Map.of();
+  private Map<String, Double> stageSeconds = Map.of();
   /** The serving load, when the run has one: pending until the lake is published, then its result. */
   private Map<String, Object> serving;
   private String servingLine;
@@ -177,6 +179,51 @@ public final class RunReport {
     return Duration.between(start, end);
   }
 
+  /** The engine's Beam counters of the run and the seconds of its stages (listing inputs, engine, counting outputs). */
+  void engineMetrics(Map<String, Long> counters, Map<String, Double> stages) {
+    this.engineCounters = Collections.unmodifiableMap(new TreeMap<>(counters));
+    this.stageSeconds = Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+  }
+
+  public Map<String, Long> engineCounters() {
+    return engineCounters;
+  }
+
+  /** The share of the records read that were rejected, in percent (0 when nothing was read). */
+  public double rejectedPercent() {
+    return read == 0 ? 0 : 100.0 * rejectedTotal() / read;
+  }
+
+  /**
+   * The run's metrics as the {@code --metric-data} JSON of {@code aws cloudwatch put-metric-data}: one datum per
+   * count, the rejected share and the wall time, each with the dimension {@code Lake} (the lake's root).
+   */
+  public String cloudWatchMetrics(String lake) {
+    List<Map<String, Object>> data = new java.util.ArrayList<>();
+    java.util.function.BiConsumer<String, Object[]> add =
+        (name, valueAndUnit) -> {
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("MetricName", name);
+          d.put("Dimensions", List.of(Map.of("Name", "Lake", "Value", lake)));
+          d.put("Timestamp", end.toString());
+          d.put("Value", valueAndUnit[0]);
+          d.put("Unit", valueAndUnit[1]);
+          data.add(d);
+        };
+    add.accept("RowsRead", new Object[] {read, "Count"});
+    add.accept("RowsValid", new Object[] {valid, "Count"});
+    add.accept("Duplicates", new Object[] {duplicates, "Count"});
+    add.accept("RowsRejected", new Object[] {rejectedTotal(), "Count"});
+    add.accept("RejectedShare", new Object[] {rejectedPercent(), "Percent"});
+    add.accept("RunSeconds", new Object[] {wallTime().toMillis() / 1000.0, "Seconds"});
+    add.accept("Reconciled", new Object[] {reconciled() ? 1 : 0, "Count"});
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(data) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Records the serving load's state: its report section and its summary line. */
   void serving(Map<String, Object> section, String line) {
     this.serving = section;
@@ -209,6 +256,12 @@ public final class RunReport {
     root.put("counts", counts);
     root.put("outputs", outputs);
     root.put("reconciled", reconciled());
+    if (!stageSeconds.isEmpty()) {
+      root.put("stage_seconds", stageSeconds);
+    }
+    if (!engineCounters.isEmpty()) {
+      root.put("engine_counters", engineCounters);
+    }
     if (serving != null) {
       root.put("serving", serving);
     }

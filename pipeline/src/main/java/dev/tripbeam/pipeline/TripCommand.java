@@ -34,6 +34,9 @@ public final class TripCommand {
 
   /** Runs the command line and returns the process exit code (0 ok, 1 run failed, 2 bad options, 3 serving failed). */
   public static int execute(String[] args) {
+    if (Arrays.asList(args).contains("--logFormat=json")) {
+      TripConsole.structured();
+    }
     var out = TripConsole.out();
     var err = TripConsole.err();
     String defaultRunner = System.getProperty(DEFAULT_RUNNER_PROPERTY);
@@ -73,6 +76,10 @@ public final class TripCommand {
     } catch (IllegalArgumentException e) {
       return usageError(firstLine(e.getMessage()));
     }
+    TripConsole.context("run_id", options.getRunId());
+    TripConsole.context("runner", options.getRunner().getSimpleName());
+    TripConsole.context("lake_root", options.getOutput());
+    TripConsole.context("source", options.getInput());
     boolean verbose = options.getVerbose() || Boolean.getBoolean(VERBOSE_PROPERTY);
     if (!verbose) {
       Path log = logDir(options).resolve(options.getRunId() + ".log");
@@ -91,31 +98,33 @@ public final class TripCommand {
         out.println("  engine log  " + TripConsole.logFile());
       }
       int code = exitCode(outcome);
+      writeCloudWatchMetrics(options, outcome);
       if (code == SERVING_FAILED && options.getServeOnly()) {
-        err.println(
+        TripConsole.error(
             "tripbeam: the serving database is not level with the lake: " + outcome.serving.cause()
                 + "; run the same command again when it is reachable");
       } else if (code == SERVING_FAILED) {
-        err.println(
+        TripConsole.error(
             "tripbeam: the lake is published, but loading the serving database failed: " + outcome.serving.cause());
-        err.println(
+        TripConsole.error(
             "tripbeam: bring it level with the lake: the same command with --serveOnly=true --output="
                 + options.getOutput() + " --servingJdbcUrl=" + options.getServingJdbcUrl());
       } else if (code != 0) {
-        err.printf(
-            "tripbeam: the counts do not reconcile: read %d, but valid + duplicates + rejected = %d; nothing was "
-                + "published%n",
-            outcome.report.read(),
-            outcome.report.valid() + outcome.report.duplicates() + outcome.report.rejectedTotal());
+        TripConsole.error(
+            String.format(
+                "tripbeam: the counts do not reconcile: read %d, but valid + duplicates + rejected = %d; nothing was "
+                    + "published",
+                outcome.report.read(),
+                outcome.report.valid() + outcome.report.duplicates() + outcome.report.rejectedTotal()));
       }
       return code;
     } catch (TripPipeline.UserError e) {
       progress.close();
-      err.println("tripbeam: " + e.getMessage());
+      TripConsole.error("tripbeam: " + e.getMessage());
       return 1;
     } catch (RuntimeException e) {
       progress.close();
-      err.println("tripbeam: the run failed: " + rootCause(e));
+      TripConsole.error("tripbeam: the run failed: " + rootCause(e));
       if (Boolean.getBoolean("tripbeam.debug")) {
         e.printStackTrace(err);
       } else {
@@ -141,9 +150,26 @@ public final class TripCommand {
     return outcome.serving != null && outcome.serving.failed() ? SERVING_FAILED : 0;
   }
 
+  /** {@code --cloudWatchMetricsFile}: the run's metrics for {@code aws cloudwatch put-metric-data}, when it has a report. */
+  private static void writeCloudWatchMetrics(TripPipelineOptions options, TripPipeline.Outcome outcome) {
+    String file = options.getCloudWatchMetricsFile();
+    if (file == null || file.isBlank() || outcome.report == null) {
+      return;
+    }
+    try {
+      Path path = Path.of(file);
+      if (path.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+      }
+      Files.writeString(path, outcome.report.cloudWatchMetrics(options.getOutput()));
+    } catch (IOException e) {
+      TripConsole.error("tripbeam: cannot write the CloudWatch metrics file " + file + ": " + e.getMessage());
+    }
+  }
+
   private static int usageError(String message) {
-    TripConsole.err().println("tripbeam: " + message);
-    TripConsole.err().println("tripbeam: see --help for the options");
+    TripConsole.error("tripbeam: " + message);
+    TripConsole.error("tripbeam: see --help for the options");
     return 2;
   }
 
@@ -182,6 +208,11 @@ public final class TripCommand {
         // Every element tripbeam passes is immutable, so Flink may hand objects between chained operators without a
         // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
         out.add("--objectReuse=true");
+      }
+      if (!isStreaming(out) && value(out, "executionModeForBatch") == null) {
+        // Blocking exchanges between stages: a lost TaskManager restarts only the regions that need its results
+        // (PIPELINED, Beam's default, makes the whole batch job one region, restarted from the start).
+        out.add("--executionModeForBatch=BATCH_FORCED");
       }
       if (value(out, "s3UploadBufferSizeBytes") == null) {
         // Each task writes its own processed-trip files, up to --openFilesPerTask at once; with Beam's 64 MB part

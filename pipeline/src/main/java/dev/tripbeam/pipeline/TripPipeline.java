@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -190,6 +193,7 @@ public final class TripPipeline {
       return serveOnly(options, lake, serving, phase);
     }
     phase.accept("listing the inputs");
+    Instant listing = Instant.now();
     String runId = options.getRunId();
     boolean incremental = options.getIncremental();
     SortedSet<String> reprocess = TripPipelineOptions.reprocessDates(options);
@@ -217,8 +221,10 @@ public final class TripPipeline {
         readHistory = incremental && lake.hasCommittedRuns();
       }
     } catch (IOException e) {
-      throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
+      throw new UserError("cannot read the inputs or the lake at " + options.getOutput() + ": " + e.getMessage());
     }
+    TripConsole.context("mode", mode);
+    TripConsole.context("input_count", rawFiles.size());
     TripConsole.err().println(startLine(options, mode, rawFiles, skipped, inputs.hidden));
     if (rawFiles.isEmpty()) {
       String summary =
@@ -297,6 +303,10 @@ public final class TripPipeline {
             f.withError(fileErrors.containsKey(f.path()) ? fileErrors.get(f.path()).first() : null)
                 .withDates(List.copyOf(fileDates.getOrDefault(f.path(), new TreeSet<>()))));
     reprocess.forEach(date -> counts.put(RunReport.TOUCHED_DATE_PREFIX + date, 1L));
+    Map<String, Double> stages = new LinkedHashMap<>();
+    stages.put("list_inputs", seconds(listing, start));
+    stages.put("engine", seconds(start, end));
+    stages.put("count_outputs", seconds(end, Instant.now()));
     RunReport report =
         new RunReport(
             runId,
@@ -309,11 +319,12 @@ public final class TripPipeline {
             end,
             counts,
             layout.zones());
+    report.engineMetrics(engineCounters(result), stages);
     if (!report.reconciled()) {
       // Records were lost or invented between the steps: nothing is published, the staged zones stay for inspection.
       String kept = layout.staging(runId) + "/run-" + runId + ".json";
       try {
-        LakeFiles.write(kept, report.toJson());
+        Lake.writeReport(kept, report.toJson());
       } catch (IOException e) {
         throw new UserError("cannot write the report " + kept + ": " + e.getMessage());
       }
@@ -343,12 +354,32 @@ public final class TripPipeline {
     report.serving(loaded.toMap(serving.target()), loaded.line(serving.target()));
     String summary = report.summary(reportPath);
     try {
-      LakeFiles.write(reportPath, report.toJson());
+      Lake.writeReport(reportPath, report.toJson());
     } catch (IOException e) {
       summary += "  (the report's serving section could not be written: " + e.getMessage() + ")"
           + System.lineSeparator();
     }
     return new Outcome(report, result, reportPath, summary, loaded);
+  }
+
+  private static double seconds(Instant from, Instant to) {
+    return Duration.between(from, to).toMillis() / 1000.0;
+  }
+
+  /**
+   * The run's Beam counters ({@code Metrics.counter}), summed over the steps that count them, as the engine reported
+   * them for the attempts that succeeded; empty where the runner keeps none.
+   */
+  static Map<String, Long> engineCounters(PipelineResult result) {
+    Map<String, Long> counters = new TreeMap<>();
+    try {
+      for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
+        counters.merge(c.getName().getNamespace() + "." + c.getName().getName(), c.getAttempted(), Long::sum);
+      }
+    } catch (UnsupportedOperationException e) {
+      return Map.of();
+    }
+    return counters;
   }
 
   /** The serving database of a run and its login, resolved before the run so that a missing login fails early. */
@@ -395,7 +426,7 @@ public final class TripPipeline {
         throw new UserError("no committed run in the lake at " + options.getOutput() + ": nothing to serve");
       }
     } catch (IOException e) {
-      throw new UserError("cannot read the lake at " + options.getOutput() + ": " + e.getMessage());
+      throw new UserError("cannot read the inputs or the lake at " + options.getOutput() + ": " + e.getMessage());
     }
     phase.accept("loading the serving database");
     ServingLoader.Result loaded = serving.level(options.getOutput(), options.getRunId());

@@ -12,7 +12,8 @@ public interface TripPipelineOptions
         TripS3Options,
         TripServingOptions,
         TripStreamingOptions,
-        TripConsoleOptions {
+        TripConsoleOptions,
+        TripMonitoringOptions {
   /** System property with the bundled sample glob, set by the Maven main-job configuration. */
   String SAMPLE_INPUT_PROPERTY = "tripbeam.sampleInput";
 
