@@ -6,12 +6,15 @@
 #   flink-cluster.sh install | start | stop | status | pids
 #   flink-cluster.sh add-taskmanager NAME   starts one more TaskManager (a replacement, as YARN would allocate)
 #   flink-cluster.sh run JOB_JAR ARGS...   submits with the Flink CLI (`flink run`), as an EMR step does
-# Environment: FLINK_CLUSTER_DIR (default target/flink-cluster), FLINK_VERSION (the runner's, from the pom).
+# Every process exposes its metrics through Flink's Prometheus reporter on the first free port of 9250-9260 (JobManager
+# first); the job's Beam counters appear there as operator metrics.
+# Environment: FLINK_CLUSTER_DIR (default target/flink-cluster), FLINK_VERSION (default 1.19.1: the Flink of the
+# pinned EMR release, emr-7.5.0; the job jar's client is the runner's 1.19.0, as on EMR).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DIR=${FLINK_CLUSTER_DIR:-$ROOT/target/flink-cluster}
-FLINK_VERSION=${FLINK_VERSION:-1.19.0}
+FLINK_VERSION=${FLINK_VERSION:-1.19.1}
 HOME_DIR=$DIR/flink-home
 PIDS=$DIR/pids
 LOGS=$HOME_DIR/log
@@ -23,7 +26,9 @@ OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.ut
 
 install() {
   # The marker names the lib/ set: a change to flink-home/pom.xml needs a new one, so old installations refresh.
-  [ -f "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb" ] && return 0
+  [ -f "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb-prometheus" ] && return 0
+  # A lib/ of an earlier set (another Flink version) is replaced, never mixed with the new jars.
+  rm -rf "$HOME_DIR/lib"
   mkdir -p "$HOME_DIR/lib" "$HOME_DIR/conf" "$HOME_DIR/log"
   mvn -q -B -f "$HERE/flink-home/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$HOME_DIR/lib"
@@ -50,6 +55,8 @@ jobmanager.execution.failover-strategy: region
 heartbeat.timeout: 10000
 heartbeat.interval: 2000
 env.java.opts.all: ${OPENS[*]}
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: 9250-9260
 CONF
   cat > "$HOME_DIR/conf/log4j.properties" <<'CONF'
 rootLogger.level = INFO
@@ -60,7 +67,7 @@ appender.main.fileName = ${sys:log.file}
 appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 CONF
-  touch "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb"
+  touch "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb-prometheus"
 }
 
 # Flink's BashJavaUtils prints the JVM flags and dynamic options of a process from the configuration.

@@ -45,7 +45,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * file is written under {@code tempDirectory} and renamed into place, so readers never see a partial file. With
  * {@link #replacingEarlierPanes()} a window's files replace the files the partition held before (for windows that
  * fire once, a day's whole result). Options: the directory, its temporary directory, the sink and file suffix, the
- * partition column. Metrics: counter {@code files} in namespace {@value #STEP}.
+ * partition column. Metrics: counters {@code files} and {@code rows} in namespace {@value #STEP}, counted as each pane is
+ * named, once per pane (Beam's Flink runner reports no metrics of a stable-input step: it processes the buffered panes
+ * outside the bundle whose metrics it publishes).
  */
 public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollection<String>> {
   public static final String STEP = "WritePaneFiles";
@@ -125,9 +127,18 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
    * pane's) gets a name no file has.
    */
   private static final class NameFn<T> extends DoFn<KV<String, Iterable<T>>, KV<String, Iterable<T>>> {
+    private final Counter files = Metrics.counter(STEP, "files");
+    private final Counter rows = Metrics.counter(STEP, "rows");
+
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<T>> pane, PaneInfo paneInfo, OutputReceiver<KV<String, Iterable<T>>> out) {
+      long n = 0;
+      for (T ignored : pane.getValue()) {
+        n++;
+      }
+      rows.inc(n);
+      files.inc();
       String name = String.format("pane-%06d-%s", paneInfo.getIndex(), UUID.randomUUID().toString().substring(0, 18));
       out.output(KV.of(pane.getKey().isEmpty() ? name : pane.getKey() + "/" + name, pane.getValue()));
     }
@@ -139,8 +150,6 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
     private final SinkFactory<T> sink;
     private final String suffix;
     private final boolean replace;
-    private final Counter files = Metrics.counter(STEP, "files");
-
     WriteFn(String directory, String tempDirectory, SinkFactory<T> sink, String suffix, boolean replace) {
       this.directory = directory;
       this.tempDirectory = tempDirectory;
@@ -176,7 +185,6 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
         }
         FileSystems.delete(earlier, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       }
-      files.inc();
       out.output(target.toString());
     }
   }

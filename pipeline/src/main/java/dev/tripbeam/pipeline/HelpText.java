@@ -24,7 +24,8 @@ final class HelpText {
           TripS3Options.class,
           TripServingOptions.class,
           TripStreamingOptions.class,
-          TripConsoleOptions.class);
+          TripConsoleOptions.class,
+          TripMonitoringOptions.class);
 
   private HelpText() {}
 

@@ -178,6 +178,29 @@ class ClusterRunnersTest {
       namesVictim |= entry.toString().contains(victim);
     }
     assertTrue(namesVictim, "the exception history names the killed TaskManager " + victim + ": " + history);
+    // Region failover (BATCH_FORCED: blocking exchanges): only the regions that needed the lost TaskManager ran
+    // again; with Beam's default PIPELINED the whole job is one region and every subtask runs a second attempt.
+    int firstAttempts = 0;
+    int laterAttempts = 0;
+    JsonNode job = new ObjectMapper().readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId[0]));
+    for (JsonNode vertex : job.get("vertices")) {
+      JsonNode detail =
+          new ObjectMapper()
+              .readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + jobId[0] + "/vertices/" + vertex.get("id").asText()));
+      for (JsonNode subtask : detail.get("subtasks")) {
+        assertEquals("FINISHED", subtask.get("status").asText(), subtask::toString);
+        if (subtask.get("attempt").asInt() == 0) {
+          firstAttempts++;
+        } else {
+          laterAttempts++;
+        }
+      }
+    }
+    assertTrue(laterAttempts > 0, "the lost TaskManager's work ran again");
+    assertTrue(
+        firstAttempts > 0,
+        "region failover: subtasks the loss did not touch kept their first attempt (" + firstAttempts + " first, "
+            + laterAttempts + " later attempts)");
     assertMatchesDuckDb(output);
   }
 

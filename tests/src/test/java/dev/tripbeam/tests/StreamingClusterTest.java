@@ -11,22 +11,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The streaming job on the local Flink standalone cluster (RocksDB state, checkpoints every 2 s) reading a real Kafka
- * broker: {@code kill -9} of a TaskManager by its PID while the job reads, a replacement TaskManager, and after the
- * recovery every trip is counted exactly once: the zones equal a batch run's over the same events, no trip twice, and
- * the counts reconcile. Slow: runs with {@code -Dcluster.tests}.
+ * broker. First, the job's Beam counters scraped from Flink's Prometheus reporter (every process's HTTP endpoint on
+ * 127.0.0.1:9250-9260) while it runs, whose final values equal the counts the job wrote. Then {@code kill -9} of a
+ * TaskManager by its PID while the job reads, a replacement TaskManager, and after the recovery every trip is counted
+ * exactly once: the zones equal a batch run's over the same events, no trip twice, and the counts reconcile. Slow:
+ * runs with {@code -Dcluster.tests}.
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 25, unit = TimeUnit.MINUTES)
 class StreamingClusterTest {
   private static final String TOPIC = "trips";
@@ -55,7 +71,152 @@ class StreamingClusterTest {
     }
   }
 
+  /** One sample of a Prometheus scrape: tripbeam's Beam counter (namespace_name), its operator, its value. */
+  private record Sample(String counter, String operator, double value) {}
+
+  private static final Pattern SAMPLE =
+      Pattern.compile(
+          "(?m)^flink_taskmanager_job_task_operator_(ReadTripEvents|ValidateTrips|DeduplicateTripStream|WritePaneFiles)_([a-z0-9_]+)\\{([^}]*)\\} (\\S+)$");
+  private static final Pattern OPERATOR = Pattern.compile("operator_name=\"([^\"]*)\"");
+
+  /** tripbeam's counters on every Prometheus endpoint of the cluster's processes (127.0.0.1:9250-9260). */
+  private static List<Sample> scrape() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    List<Sample> samples = new ArrayList<>();
+    for (int port = 9250; port <= 9260; port++) {
+      String body;
+      try {
+        body =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+      } catch (Exception e) {
+        continue;
+      }
+      Matcher m = SAMPLE.matcher(body);
+      while (m.find()) {
+        Matcher op = OPERATOR.matcher(m.group(3));
+        samples.add(new Sample(m.group(1) + "." + m.group(2), op.find() ? op.group(1) : "", Double.parseDouble(m.group(4))));
+      }
+    }
+    return samples;
+  }
+
+  /** Sums per counter; a counter of WritePaneFiles per writing step (its operator's name starts with the step's). */
+  private static Map<String, Long> sums(List<Sample> samples) {
+    Map<String, Long> sums = new TreeMap<>();
+    for (Sample s : samples) {
+      String key = s.counter();
+      if (key.startsWith("WritePaneFiles.")) {
+        key = s.operator().replaceAll("^(Write[A-Za-z]+).*", "$1") + "." + key.substring("WritePaneFiles.".length());
+      }
+      sums.merge(key, (long) s.value(), Long::sum);
+    }
+    return sums;
+  }
+
+  /** What the counters must say once the job has counted every event, from the counts and files the job wrote. */
+  private static Map<String, Long> expectedCounters(Path output) throws Exception {
+    Map<String, Long> counts = StreamOutputs.counts(output);
+    Map<String, Long> expected = new TreeMap<>();
+    long read = counts.getOrDefault("read_rows", 0L);
+    long byRules = 0;
+    expected.put("ReadTripEvents.events", read);
+    for (Map.Entry<String, Long> c : counts.entrySet()) {
+      if (c.getKey().startsWith("rejected.")) {
+        String reason = c.getKey().substring("rejected.".length());
+        if (!reason.equals("conflicting_duplicate") && !reason.equals("late_trip")) {
+          expected.put("ValidateTrips.rejected_" + reason, c.getValue());
+          byRules += c.getValue();
+        }
+      }
+    }
+    expected.put("ValidateTrips.valid", read - byRules);
+    expected.put("DeduplicateTripStream.duplicates", counts.getOrDefault("duplicates.copies_removed", 0L));
+    expected.put("WriteProcessedTrips.rows", StreamOutputs.processedRows(output));
+    expected.put(
+        "WriteRejectedTrips.rows",
+        Long.parseLong(Outputs.query("select count(*) from read_parquet('" + output + "/rejected/*.parquet')").get(0)));
+    return expected;
+  }
+
   @Test
+  @Order(1)
+  void beamCountersOnPrometheusEqualTheCountsTheJobWrote() throws Exception {
+    String topic = "metrics";
+    kafka.createTopic(topic, PARTITIONS);
+    Path generated = tmp.resolve("metrics-generated");
+    GenerateTrips.generate(
+        GenerateTrips.Settings.parse(
+            new String[] {
+              "--users=800", "--trips=40000", "--days=2", "--files=1", "--seed=16", "--format=jsonl",
+              "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV
+            }));
+    List<String> events;
+    try (var files = Files.list(generated)) {
+      events = new ArrayList<>(StreamOutputs.inPickupOrder(Files.readAllLines(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow())));
+    }
+    // Dirty, as real feeds are: cut lines (unparseable) and exact copies (duplicates), each next to its original.
+    for (int i = 0; i < 30; i++) {
+      int at = 500 + i * 1000;
+      events.add(at + 1, events.get(at));
+      events.add(at + 2, events.get(at + 3).substring(0, 40));
+    }
+    kafka.produce(topic, PARTITIONS, events);
+    Path output = tmp.resolve("metrics-stream");
+    Process job =
+        Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output)
+            .redirectOutput(tmp.resolve("metrics-client.out").toFile())
+            .redirectError(tmp.resolve("metrics-client.err").toFile())
+            .start();
+    String jobId = null;
+    try {
+      boolean seenWhileRunning = false;
+      Map<String, Long> scraped = Map.of();
+      Map<String, Long> expected = Map.of();
+      long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+      while (job.isAlive() && System.nanoTime() < deadline) {
+        scraped = sums(scrape());
+        long counted = StreamOutputs.counts(output).getOrDefault("read_rows", 0L);
+        if (counted < events.size() && scraped.getOrDefault("ReadTripEvents.events", 0L) > 0) {
+          seenWhileRunning = true;
+        }
+        if (counted == events.size()) {
+          expected = expectedCounters(output);
+          if (scraped.entrySet().containsAll(expected.entrySet())) {
+            break;
+          }
+        }
+        Thread.sleep(500);
+      }
+      jobId = Clusters.runningFlinkJob();
+      assertTrue(job.isAlive(), "the job ended: " + Files.readString(tmp.resolve("metrics-client.err")));
+      assertTrue(seenWhileRunning, "tripbeam's counters on Prometheus while the job ran: " + scraped);
+      assertEquals(events.size(), StreamOutputs.counts(output).get("read_rows"), "every event counted");
+      assertTrue(expected.get("ValidateTrips.rejected_unparseable") >= 30 && expected.get("DeduplicateTripStream.duplicates") >= 30, expected.toString());
+      for (Map.Entry<String, Long> e : expected.entrySet()) {
+        assertEquals(e.getValue(), scraped.get(e.getKey()), e.getKey() + " on Prometheus vs the job's counts; scraped " + scraped);
+      }
+      assertNull(StreamOutputs.reconciliationError(output));
+    } finally {
+      if (jobId != null) {
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:8081/jobs/" + jobId + "?mode=cancel"))
+                    .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (Clusters.runningFlinkJob() != null) {
+          Thread.sleep(200);
+        }
+      }
+      job.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  @Order(2)
   void everyTripIsCountedOnceAfterAKilledTaskManager() throws Exception {
     Path generated = tmp.resolve("generated");
     GenerateTrips.generate(
@@ -94,10 +255,22 @@ class StreamingClusterTest {
     Clusters.script("flink-cluster.sh", "add-taskmanager", "taskmanager-3");
 
     List<String> days = StreamOutputs.zoneDays(batch);
-    while (client.isAlive()
-        && !(StreamOutputs.counts(output).getOrDefault("read_rows", 0L) >= events.size()
-            && StreamOutputs.zoneDays(output).equals(days)
-            && StreamOutputs.userDays(output).equals(days))) {
+    long valid = run.report().at("/counts/valid").asLong();
+    // Done when every event is counted, every day closed and the last processed-trip pane written: the days close
+    // in event time, the trips they release reach a processed-trip pane up to one pane interval later, and each pane
+    // becomes a file only after the checkpoint after it. A trip that never comes still fails the checks below.
+    long deadline = Long.MAX_VALUE;
+    while (client.isAlive() && System.nanoTime() < deadline) {
+      boolean closed =
+          StreamOutputs.counts(output).getOrDefault("read_rows", 0L) >= events.size()
+              && StreamOutputs.zoneDays(output).equals(days)
+              && StreamOutputs.userDays(output).equals(days);
+      if (closed && StreamOutputs.processedRows(output) >= valid) {
+        break;
+      }
+      if (closed && deadline == Long.MAX_VALUE) {
+        deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+      }
       Thread.sleep(500);
     }
     assertTrue(client.isAlive(), "the job ended: " + Files.readString(tmp.resolve("client.err")));
@@ -109,7 +282,7 @@ class StreamingClusterTest {
     assertEquals(events.size(), StreamOutputs.counts(output).get("read_rows"), "every event read once");
     assertEquals(Outputs.zoneDaily(batch), Outputs.zoneDaily(output), "zone_daily: stream vs batch");
     assertEquals(Outputs.userDaily(batch), Outputs.userDaily(output), "user_daily: stream vs batch");
-    assertEquals(run.report().at("/counts/valid").asLong(), StreamOutputs.processedRows(output), "processed trips");
+    assertEquals(valid, StreamOutputs.processedRows(output), "processed trips");
     assertEquals(StreamOutputs.processedRows(output), StreamOutputs.distinctProcessedTrips(output), "no trip twice");
     assertNull(StreamOutputs.reconciliationError(output));
   }
