@@ -10,15 +10,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "create-catalog: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args create-catalog 9 "$@"
 
 LAKE=${LAKE:-}
 case "$LAKE" in
@@ -32,8 +26,6 @@ WORKGROUP=${WORKGROUP:-primary}
 ATHENA_RESULTS=${ATHENA_RESULTS:-s3://$BUCKET/athena-results/}
 REGION=${AWS_REGION:-us-east-1}
 
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 
 if $DRY_RUN || ! aws glue get-database --region "$REGION" --name "$DATABASE" > /dev/null 2>&1; then
   aws_call glue create-database --region "$REGION" \

@@ -12,23 +12,15 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "create-cluster: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args create-cluster 13 "$@"
 
 # shellcheck source=cluster-settings.sh
 source "$HERE/cluster-settings.sh"
 cluster_settings_check create-cluster
 render_cluster_files "${TMPDIR:-/tmp}"
 
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 
 aws_call s3 cp "$HERE/bootstrap.sh" "s3://$LAKE_BUCKET/tripbeam/bootstrap.sh" --region "$REGION"
 aws_call emr create-cluster \

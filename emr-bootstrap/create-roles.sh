@@ -10,15 +10,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "create-roles: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args create-roles 10 "$@"
 
 REGION=${AWS_REGION:-us-east-1}
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
@@ -39,8 +33,6 @@ fill() {
 fill iam-policy-nodes.json
 fill iam-policy-lake.json
 
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 
 aws_call iam create-role --role-name "$ROLE_NAME" --assume-role-policy-document "file://$HERE/iam-role-trust.json" \
   --tags Key=purpose,Value=tripbeam

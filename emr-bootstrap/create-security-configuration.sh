@@ -8,15 +8,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "create-security-configuration: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args create-security-configuration 7 "$@"
 REGION=${AWS_REGION:-us-east-1}
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
 SECURITY_CONFIGURATION=${SECURITY_CONFIGURATION:-tripbeam}
@@ -27,7 +21,5 @@ esac
 RENDERED=${TMPDIR:-/tmp}/tripbeam-security-configuration.json
 sed -e "s|LAKE_KEY_ARN|$LAKE_KEY_ARN|g" -e "s/LAKE_BUCKET/$LAKE_BUCKET/g" "$HERE/security-configuration.json" > "$RENDERED"
 
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 aws_call emr create-security-configuration --region "$REGION" --name "$SECURITY_CONFIGURATION" \
   --security-configuration "file://$RENDERED"

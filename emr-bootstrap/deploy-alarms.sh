@@ -11,15 +11,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "deploy-alarms: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args deploy-alarms 10 "$@"
 REGION=${AWS_REGION:-us-east-1}
 MAX_RUN_SECONDS=${MAX_RUN_SECONDS:-300}
 REJECTED_PERCENT=${REJECTED_PERCENT:-5}
@@ -34,8 +28,6 @@ CLUSTER_ID=${CLUSTER_ID:-}
 [ -z "$CLUSTER_ID" ] || [[ "$CLUSTER_ID" =~ ^j-[A-Z0-9]+$ ]] || { echo "deploy-alarms: CLUSTER_ID is j-… (got '$CLUSTER_ID')" >&2; exit 2; }
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/tripbeam-alarms.XXXXXX")
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 for alarm in "$HERE"/alarms/*.json; do
   name=$(basename "$alarm")
   if [ "$name" = cluster-idle.json ] && [ -z "$CLUSTER_ID" ]; then

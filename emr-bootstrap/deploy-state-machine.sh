@@ -12,15 +12,9 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
-DRY_RUN=false
-for arg in "$@"; do
-  case "$arg" in
-    --dry-run) DRY_RUN=true ;;
-    --help|-h) usage; exit 0 ;;
-    *) echo "deploy-state-machine: unknown argument '$arg'" >&2; usage >&2; exit 2 ;;
-  esac
-done
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+dry_run_args deploy-state-machine 12 "$@"
 
 # shellcheck source=cluster-settings.sh
 source "$HERE/cluster-settings.sh"
@@ -56,8 +50,6 @@ fi
 DEFINITION=$OUT/state-machine.json
 printf '%s\n' "$definition" > "$DEFINITION"
 
-# shellcheck source=aws-call.sh
-source "$HERE/aws-call.sh"
 aws_call stepfunctions validate-state-machine-definition --region "$REGION" --type STANDARD --definition "file://$DEFINITION"
 if [ -n "${STATE_MACHINE_ARN:-}" ]; then
   aws_call stepfunctions update-state-machine --region "$REGION" --state-machine-arn "$STATE_MACHINE_ARN" \

@@ -25,10 +25,13 @@ OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.ut
   --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED)
 
 install() {
-  # The marker names the lib/ set: a change to flink-home/pom.xml needs a new one, so old installations refresh.
-  [ -f "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb-prometheus" ] && return 0
+  # The marker names the installation: a change to flink-home/pom.xml or to this script (its configuration) makes a
+  # new one, so old installations refresh.
+  local marker
+  marker=$HOME_DIR/.installed-$FLINK_VERSION-$(cat "$HERE/flink-home/pom.xml" "$HERE/flink-cluster.sh" | cksum | cut -d' ' -f1)
+  [ -f "$marker" ] && return 0
   # A lib/ of an earlier set (another Flink version) is replaced, never mixed with the new jars.
-  rm -rf "$HOME_DIR/lib"
+  rm -rf "${HOME_DIR:?}/lib"
   mkdir -p "$HOME_DIR/lib" "$HOME_DIR/conf" "$HOME_DIR/log"
   mvn -q -B -f "$HERE/flink-home/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
     -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$HOME_DIR/lib"
@@ -55,6 +58,9 @@ jobmanager.execution.failover-strategy: region
 heartbeat.timeout: 10000
 heartbeat.interval: 2000
 env.java.opts.all: ${OPENS[*]}
+taskmanager.memory.network.min: 256m
+taskmanager.memory.network.max: 256m
+taskmanager.network.sort-shuffle.min-buffers: 64
 metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
 metrics.reporter.prom.port: 9250-9260
 CONF
@@ -67,7 +73,7 @@ appender.main.fileName = ${sys:log.file}
 appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 CONF
-  touch "$HOME_DIR/.installed-$FLINK_VERSION-rocksdb-prometheus"
+  touch "$marker"
 }
 
 # Flink's BashJavaUtils prints the JVM flags and dynamic options of a process from the configuration.

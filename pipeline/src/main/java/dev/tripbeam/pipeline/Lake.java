@@ -204,10 +204,19 @@ final class Lake {
     writeReport(plan.reportPath(), plan.report());
   }
 
-  /** The run report and, beside it, its page ({@link RunPage}), rendered from the report's JSON. */
+  /**
+   * The run report and, beside it, its page ({@link RunPage}), rendered from the report's JSON. A report that is not
+   * JSON gets no page (the page is a view; the publication does not depend on it).
+   */
   static void writeReport(String path, String json) throws IOException {
     LakeFiles.write(path, json);
-    LakeFiles.write(RunPage.pathBeside(path), RunPage.render(json));
+    String page;
+    try {
+      page = RunPage.render(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return;
+    }
+    LakeFiles.write(RunPage.pathBeside(path), page);
   }
 
   private void commit(Plan plan) throws IOException {

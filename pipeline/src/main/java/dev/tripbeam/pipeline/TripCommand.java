@@ -209,9 +209,10 @@ public final class TripCommand {
         // copy (a serialize/deserialize round trip per operator otherwise): 82.6 s -> 67.7 s on 1M generated trips.
         out.add("--objectReuse=true");
       }
-      if (!isStreaming(out) && value(out, "executionModeForBatch") == null) {
+      if (!isStreaming(out) && value(out, "executionModeForBatch") == null && onFlinkCluster(out)) {
         // Blocking exchanges between stages: a lost TaskManager restarts only the regions that need its results
-        // (PIPELINED, Beam's default, makes the whole batch job one region, restarted from the start).
+        // (PIPELINED, Beam's default, makes the whole batch job one region, restarted from the start). Embedded runs
+        // keep PIPELINED: one process, no node to lose, and no intermediate results written to disk.
         out.add("--executionModeForBatch=BATCH_FORCED");
       }
       if (value(out, "s3UploadBufferSizeBytes") == null) {
@@ -339,6 +340,17 @@ public final class TripCommand {
    * a Flink configuration folder of tripbeam's (added as --flinkConfDir); none when the user names a configuration
    * folder or the job runs inside the Flink CLI, whose configuration rules.
    */
+  /**
+   * Whether the job goes to a Flink cluster rather than an embedded mini-cluster: a remote {@code --flinkMaster}, or a
+   * Flink configuration of its own (the Flink CLI sets {@code FLINK_CONF_DIR}, as on EMR).
+   */
+  static boolean onFlinkCluster(List<String> args) {
+    String master = value(args, "flinkMaster");
+    return (master != null && !master.startsWith("["))
+        || value(args, "flinkConfDir") != null
+        || System.getenv("FLINK_CONF_DIR") != null;
+  }
+
   private static String flinkRest(List<String> args) {
     String master = value(args, "flinkMaster");
     if (master != null && !master.startsWith("[")) {

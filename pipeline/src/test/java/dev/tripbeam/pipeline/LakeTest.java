@@ -90,7 +90,7 @@ class LakeTest {
         files("rejected"));
     assertEquals(List.of(), files("_temporary"), "staging is removed");
     assertEquals(List.of("_manifests/runs/r1.json"), files("_manifests"));
-    assertEquals(List.of("_reports/run-r1.json"), files("_reports"));
+    assertEquals(List.of("_reports/run-r1.html", "_reports/run-r1.json"), files("_reports"), "the report and its page");
     JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("_manifests/runs/r1.json").toFile());
     assertEquals("incremental", manifest.get("mode").asText());
     assertEquals(f.path(), manifest.at("/raw_files/0/path").asText());

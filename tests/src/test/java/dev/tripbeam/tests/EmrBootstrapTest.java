@@ -123,18 +123,7 @@ class EmrBootstrapTest {
   @Test
   void nodesRoleGrantsWhatTheNodesNeedAndNothingWider() throws Exception {
     JsonNode policy = new ObjectMapper().readTree(EMR.resolve("iam-policy-nodes.json").toFile());
-    java.util.Set<String> actions = new java.util.TreeSet<>();
-    for (JsonNode statement : policy.get("Statement")) {
-      assertEquals("Allow", statement.get("Effect").asText());
-      for (JsonNode action : statement.get("Action")) {
-        assertFalse(action.asText().contains("*"), "no wildcard action: " + action);
-        actions.add(action.asText());
-      }
-      for (JsonNode resource : statement.get("Resource")) {
-        boolean scoped = !resource.asText().equals("*") || statement.path("Condition").has("StringEquals");
-        assertTrue(scoped && !resource.asText().endsWith(":::*"), "scoped: " + statement);
-      }
-    }
+    java.util.Set<String> actions = LakePolicyTest.allowedActions(policy);
     assertEquals(
         java.util.Set.of(
             "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListBucket",

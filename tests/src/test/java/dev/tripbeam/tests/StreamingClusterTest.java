@@ -71,6 +71,18 @@ class StreamingClusterTest {
     }
   }
 
+  /** App trip events generated from the real TLC rows (one JSON lines file), in pickup order. */
+  private static List<String> generatedEvents(String folder, String... settings) throws Exception {
+    Path generated = tmp.resolve(folder);
+    List<String> args = new ArrayList<>(List.of(settings));
+    args.addAll(List.of("--files=1", "--format=jsonl", "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV));
+    GenerateTrips.generate(GenerateTrips.Settings.parse(args.toArray(new String[0])));
+    try (var files = Files.list(generated)) {
+      return StreamOutputs.inPickupOrder(
+          Files.readAllLines(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow()));
+    }
+  }
+
   /** One sample of a Prometheus scrape: tripbeam's Beam counter (namespace_name), its operator, its value. */
   private record Sample(String counter, String operator, double value) {}
 
@@ -146,17 +158,7 @@ class StreamingClusterTest {
   void beamCountersOnPrometheusEqualTheCountsTheJobWrote() throws Exception {
     String topic = "metrics";
     kafka.createTopic(topic, PARTITIONS);
-    Path generated = tmp.resolve("metrics-generated");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=800", "--trips=40000", "--days=2", "--files=1", "--seed=16", "--format=jsonl",
-              "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    List<String> events;
-    try (var files = Files.list(generated)) {
-      events = new ArrayList<>(StreamOutputs.inPickupOrder(Files.readAllLines(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow())));
-    }
+    List<String> events = new ArrayList<>(generatedEvents("metrics-generated", "--users=800", "--trips=40000", "--days=2", "--seed=16"));
     // Dirty, as real feeds are: cut lines (unparseable) and exact copies (duplicates), each next to its original.
     for (int i = 0; i < 30; i++) {
       int at = 500 + i * 1000;
@@ -218,17 +220,7 @@ class StreamingClusterTest {
   @Test
   @Order(2)
   void everyTripIsCountedOnceAfterAKilledTaskManager() throws Exception {
-    Path generated = tmp.resolve("generated");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=3000", "--trips=120000", "--days=3", "--files=1", "--seed=14", "--format=jsonl",
-              "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    List<String> events;
-    try (var files = Files.list(generated)) {
-      events = StreamOutputs.inPickupOrder(Files.readAllLines(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow()));
-    }
+    List<String> events = generatedEvents("generated", "--users=3000", "--trips=120000", "--days=3", "--seed=14");
     Path file = tmp.resolve("events.jsonl");
     Files.write(file, events);
     Path batch = tmp.resolve("batch");
