@@ -6,6 +6,11 @@
 #   flink-cluster.sh install | start | stop | status | pids
 #   flink-cluster.sh add-taskmanager NAME   starts one more TaskManager (a replacement, as YARN would allocate)
 #   flink-cluster.sh run JOB_JAR ARGS...   submits with the Flink CLI (`flink run`), as an EMR step does
+#   flink-cluster.sh application JOB_JAR ARGS...   a trial of application mode (the local equivalent of
+#     `flink run-application -t yarn-application`): a JobManager that runs tripbeam's main itself, two TaskManagers;
+#     waits for the JobManager to end and prints the application status it reported (needs the session cluster
+#     stopped: same ports; the entry point class comes from flink-container 1.18.0, the newest Maven Central serves
+#     near 1.19).
 # Every process exposes its metrics through Flink's Prometheus reporter on the first free port of 9250-9260 (JobManager
 # first); the job's Beam counters appear there as operator metrics.
 # Environment: FLINK_CLUSTER_DIR (default target/flink-cluster), FLINK_VERSION (default 1.19.1: the Flink of the
@@ -93,7 +98,7 @@ launch() {
   # A TaskManager is known by its name in the REST API and the exception history (taskmanager.resource-id).
   [ "$kind" = GET_TM_RESOURCE_PARAMS ] && dynamic_args+=(-D "taskmanager.resource-id=$name")
   nohup java "${jvm_args[@]}" "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/$name.log" \
-    -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(jars_classpath "$HOME_DIR/lib")" "$main" \
+    -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "${USER_JAR:+$USER_JAR:}$(jars_classpath "$HOME_DIR/lib")" "$main" \
     --configDir "$HOME_DIR/conf" "${dynamic_args[@]}" > "$HOME_DIR/log/$name.out" 2>&1 &
   echo $! > "$PIDS/$name.pid"
 }
@@ -129,6 +134,30 @@ case "${1:-}" in
     launch "$2" org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
     echo "started $2, PID $(cat "$PIDS/$2.pid")"
     ;;
+  application)
+    shift
+    jar=$1
+    shift
+    install
+    alive jobmanager && { echo "stop the session cluster first (same ports)" >&2; exit 2; }
+    mkdir -p "$PIDS" "$DIR/application"
+    mvn -q -B dependency:copy -Dartifact=org.apache.flink:flink-container:1.18.0 -DoutputDirectory="$DIR/application"
+    log=$HOME_DIR/log/application-jobmanager.log
+    : > "$log"
+    nohup java -Xmx1g "${OPENS[@]}" -Dlog.file="$log" -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" \
+      -cp "$jar:$(jars_classpath "$DIR/application"):$(jars_classpath "$HOME_DIR/lib")" \
+      org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint --configDir "$HOME_DIR/conf" \
+      -D execution.attached=true --job-classname dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner "$@" \
+      > "$HOME_DIR/log/application-jobmanager.out" 2>&1 &
+    echo $! > "$PIDS/application-jobmanager.pid"
+    # The job jar on the TaskManagers too (YARN ships it with the application; standalone reads it from usrlib/).
+    USER_JAR=$jar launch application-tm-1 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+    USER_JAR=$jar launch application-tm-2 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
+    while alive application-jobmanager; do sleep 1; done
+    stop_all flink
+    echo "tripbeam's console (on the JobManager): $HOME_DIR/log/application-jobmanager.out"
+    grep -o 'Shutting StandaloneApplicationClusterEntryPoint down with application status [A-Z]*.*' "$log" || echo "no application status in $log"
+    ;;
   run)
     shift
     jar=$1
@@ -138,5 +167,5 @@ case "${1:-}" in
       org.apache.flink.client.cli.CliFrontend run -m 127.0.0.1:8081 -c dev.tripbeam.pipeline.TripPipeline "$jar" \
       --runner=FlinkRunner "$@"
     ;;
-  *) echo "usage: $0 install|start|stop|status|pids|add-taskmanager NAME|run JOB_JAR ARGS..." >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|status|pids|add-taskmanager NAME|run JOB_JAR ARGS...|application JOB_JAR ARGS..." >&2; exit 2 ;;
 esac
