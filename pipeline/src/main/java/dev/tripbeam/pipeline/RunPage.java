@@ -29,15 +29,18 @@ final class RunPage {
     StringBuilder h = new StringBuilder();
     String runId = r.path("run_id").asText();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
+        .append("<meta http-equiv=\"Content-Security-Policy\" ")
+        .append("content=\"default-src 'none'; style-src 'unsafe-inline'\">")
         .append("<title>tripbeam run ").append(esc(runId)).append("</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:2em;color:#1b1f24;max-width:70em}")
-        .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;")
+        .append("table{border-collapse:collapse;margin:.5em 0 1.5em}")
+        .append("td,th{padding:.25em .8em;border-bottom:1px solid #ddd;")
         .append("text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}")
         .append(".ok{color:#116329;font-weight:bold}.bad{color:#b3261e;font-weight:bold}code{font-size:.9em}")
         .append("</style></head><body>\n");
     h.append("<h1>tripbeam run <code id=\"run-id\">").append(esc(runId)).append("</code></h1>\n");
-    h.append("<p>").append(esc(r.path("runner").asText())).append(", ").append(esc(r.path("mode").asText().replace('_', ' ')))
+    h.append("<p>").append(esc(r.path("runner").asText())).append(", ")
+        .append(esc(r.path("mode").asText().replace('_', ' ')))
         .append(", ").append(esc(r.path("start_time").asText())).append(" to ").append(esc(r.path("end_time").asText()))
         .append(" (<span id=\"wall-seconds\">").append(esc(r.path("wall_seconds").asText())).append("</span> s)</p>\n");
 
@@ -53,14 +56,16 @@ final class RunPage {
     row(h, "rejected_total", counts.path("rejected_total").asLong());
     h.append("</table>\n");
     long rulesRejected = counts.path("rejected_total").asLong() - counts.path("conflicting_duplicates").asLong();
+    long before = r.path("trips_processed_before").asLong();
+    String outside = "outside_reprocessed_dates";
     h.append("<h2>Reconciliation</h2>\n<p id=\"reconciliation\">read ")
         .append(num(counts.path("read").asLong()))
-        .append(r.path("trips_processed_before").asLong() > 0 ? " + processed before " + num(r.path("trips_processed_before").asLong()) : "")
+        .append(before > 0 ? " + processed before " + num(before) : "")
         .append(" = processed ").append(num(r.at("/outputs/processed_trips/rows").asLong()))
         .append(" + duplicates ").append(num(counts.path("duplicates").asLong()))
         .append(" + conflicting ").append(num(counts.path("conflicting_duplicates").asLong()))
         .append(" + rejected by the rules ").append(num(rulesRejected))
-        .append(counts.has("outside_reprocessed_dates") ? " + other dates " + num(counts.path("outside_reprocessed_dates").asLong()) : "")
+        .append(counts.has(outside) ? " + other dates " + num(counts.path(outside).asLong()) : "")
         .append(": <span id=\"reconciled\" class=\"").append(reconciled ? "ok\">reconciled" : "bad\">NOT reconciled")
         .append("</span></p>\n");
 
@@ -75,15 +80,18 @@ final class RunPage {
         max = Math.max(max, e.getValue().asLong());
       }
       int lineHeight = 24;
-      h.append("<svg id=\"rejected-chart\" role=\"img\" aria-label=\"rejected records by reason\" width=\"760\" height=\"")
+      h.append("<svg id=\"rejected-chart\" role=\"img\" aria-label=\"rejected records by reason\" width=\"760\"")
+          .append(" height=\"")
           .append(reasons.size() * lineHeight + 8).append("\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\">");
       int y = 4;
       for (Map.Entry<String, JsonNode> e : reasons) {
         long n = e.getValue().asLong();
         long w = Math.max(1, Math.round((double) n * BAR_WIDTH / max));
         h.append("<text x=\"0\" y=\"").append(y + 16).append("\">").append(esc(e.getKey())).append("</text>")
-            .append("<rect x=\"220\" y=\"").append(y + 3).append("\" width=\"").append(w).append("\" height=\"16\" fill=\"#b3261e\"/>")
-            .append("<text x=\"").append(226 + w).append("\" y=\"").append(y + 16).append("\">").append(num(n)).append("</text>");
+            .append("<rect x=\"220\" y=\"").append(y + 3).append("\" width=\"").append(w)
+            .append("\" height=\"16\" fill=\"#b3261e\"/>")
+            .append("<text x=\"").append(226 + w).append("\" y=\"").append(y + 16).append("\">").append(num(n))
+            .append("</text>");
         y += lineHeight;
       }
       h.append("</svg>\n<table id=\"rejected\">");
@@ -127,7 +135,8 @@ final class RunPage {
   }
 
   private static void row(StringBuilder h, String label, long n) {
-    h.append("<tr><td>").append(esc(label)).append("</td><td class=\"n\" data-count=\"").append(esc(label)).append("\">")
+    h.append("<tr><td>").append(esc(label)).append("</td><td class=\"n\" data-count=\"").append(esc(label))
+        .append("\">")
         .append(num(n)).append("</td></tr>");
   }
 
