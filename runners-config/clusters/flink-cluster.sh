@@ -63,6 +63,8 @@ jobmanager.execution.failover-strategy: region
 heartbeat.timeout: 10000
 heartbeat.interval: 2000
 env.java.opts.all: ${OPENS[*]}
+process.working-dir: $HOME_DIR/work
+io.tmp.dirs: $HOME_DIR/tmp
 taskmanager.memory.network.min: 256m
 taskmanager.memory.network.max: 256m
 taskmanager.network.sort-shuffle.min-buffers: 64
@@ -103,10 +105,18 @@ launch() {
   echo $! > "$PIDS/$name.pid"
 }
 
+# The processes' working and temporary folders (blobs, RocksDB state, spill files) are this cluster's own, under its
+# folder, and start empty: a killed TaskManager leaves gigabytes there, and /tmp is shared with other clusters.
+fresh_work_dirs() {
+  rm -rf "${HOME_DIR:?}/work" "${HOME_DIR:?}/tmp"
+  mkdir -p "$HOME_DIR/work" "$HOME_DIR/tmp"
+}
+
 start() {
   install
   mkdir -p "$PIDS"
   alive jobmanager && { echo "flink cluster already running"; return 0; }
+  fresh_work_dirs
   launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint GET_JM_RESOURCE_PARAMS
   launch taskmanager-1 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
   launch taskmanager-2 org.apache.flink.runtime.taskexecutor.TaskManagerRunner GET_TM_RESOURCE_PARAMS
@@ -140,6 +150,7 @@ case "${1:-}" in
     shift
     install
     alive jobmanager && { echo "stop the session cluster first (same ports)" >&2; exit 2; }
+    fresh_work_dirs
     mkdir -p "$PIDS" "$DIR/application"
     mvn -q -B dependency:copy -Dartifact=org.apache.flink:flink-container:1.18.0 -DoutputDirectory="$DIR/application"
     log=$HOME_DIR/log/application-jobmanager.log
