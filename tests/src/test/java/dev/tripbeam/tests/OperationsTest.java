@@ -158,6 +158,22 @@ class OperationsTest {
     String rawRejected = Outputs.query("select string_agg(raw, ' ') from read_parquet('" + rejected + "/*.parquet')").get(0);
     assertTrue(userIds.stream().anyMatch(rawRejected::contains), "the rejected raw lines name users");
 
+    // The engine's Beam counters in the report equal the counts made as data.
+    JsonNode engine = report.get("engine_counters");
+    JsonNode byReason = report.at("/counts/rejected");
+    long byRules = 0;
+    for (var reason = byReason.fieldNames(); reason.hasNext(); ) {
+      String code = reason.next();
+      if (!code.equals("conflicting_duplicate")) {
+        assertEquals(byReason.get(code).asLong(), engine.path("ValidateTrips.rejected_" + code).asLong(), code);
+        byRules += byReason.get(code).asLong();
+      }
+    }
+    assertEquals(report.at("/counts/read").asLong(), engine.path("ReadTripFiles.rows").asLong(), "rows read");
+    assertEquals(report.at("/counts/read").asLong() - byRules, engine.path("ValidateTrips.valid").asLong(), "valid");
+    assertEquals(report.at("/counts/duplicates").asLong(), engine.path("DeduplicateTrips.duplicates").asLong());
+    assertEquals(report.at("/counts/valid").asLong(), engine.path("DeduplicateTrips.unique").asLong());
+
     JsonNode data = new ObjectMapper().readTree(metrics.toFile());
     Map<String, Double> byName = new TreeMap<>();
     for (JsonNode d : data) {
