@@ -1,6 +1,7 @@
 package dev.tripbeam.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,10 +60,15 @@ class StreamingOptionsTest {
     assertTrue(Path.of(options.getOutput()).isAbsolute());
     assertEquals(options.getOutput() + "/_streaming/checkpoints", options.getCheckpointPath());
     assertEquals("trips", options.getKafkaTopic());
-    assertEquals(Duration.standardHours(1), StreamDurations.parse("allowedLateness", options.getAllowedLateness()));
-    assertEquals(Duration.standardMinutes(5), StreamDurations.parse("x", "5m"));
-    assertEquals(Duration.standardSeconds(90), StreamDurations.parse("x", "PT1M30S"));
-    assertEquals(Duration.millis(250), StreamDurations.parse("x", "250ms"));
+    assertEquals("1h", options.getAllowedLateness());
+    // The short forms read as their ISO-8601 spellings (parsed by java.time, the other path).
+    assertEquals(
+        StreamDurations.parse("x", "PT1H"), StreamDurations.parse("allowedLateness", options.getAllowedLateness()));
+    assertEquals(StreamDurations.parse("x", "PT5M"), StreamDurations.parse("x", "5m"));
+    assertEquals(StreamDurations.parse("x", "90s"), StreamDurations.parse("x", "PT1M30S"));
+    assertEquals(StreamDurations.parse("x", "PT0.25S"), StreamDurations.parse("x", "250ms"));
+    assertEquals(StreamDurations.parse("x", "P2D"), StreamDurations.parse("x", "2d"));
+    assertNotEquals(StreamDurations.parse("x", "5m"), StreamDurations.parse("x", "5s"));
   }
 
   @Test
