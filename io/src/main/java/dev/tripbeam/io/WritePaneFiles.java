@@ -45,9 +45,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * file is written under {@code tempDirectory} and renamed into place, so readers never see a partial file. With
  * {@link #replacingEarlierPanes()} a window's files replace the files the partition held before (for windows that
  * fire once, a day's whole result). Options: the directory, its temporary directory, the sink and file suffix, the
- * partition column. Metrics: counters {@code files} and {@code rows} in namespace {@value #STEP}, counted as each pane is
- * named, once per pane (Beam's Flink runner reports no metrics of a stable-input step: it processes the buffered panes
- * outside the bundle whose metrics it publishes).
+ * partition column. Metrics: counters {@code files} and {@code rows} in namespace {@value #STEP}, counted as each
+ * pane is named, once per pane (Beam's Flink runner reports no metrics of a stable-input step: it processes the
+ * buffered panes outside the bundle whose metrics it publishes).
  */
 public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollection<String>> {
   public static final String STEP = "WritePaneFiles";

@@ -62,21 +62,12 @@ final class LakeFiles {
       try {
         match.metadata();
       } catch (IOException e) {
-        throw new IOException("cannot list " + spec + ": " + firstLine(e), e);
+        String cause = TripCommand.rootCause(e);
+        throw new IOException("cannot list " + spec + ": " + cause.lines().findFirst().orElse(cause), e);
       }
       throw new IOException("cannot list " + spec);
     }
     return match;
-  }
-
-  private static String firstLine(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 
   static String read(String path) throws IOException {

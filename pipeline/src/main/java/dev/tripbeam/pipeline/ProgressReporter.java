@@ -183,11 +183,10 @@ final class ProgressReporter implements AutoCloseable {
 
   /** The Spark application: tasks done of the jobs so far, the active stages' steps. */
   private String spark() throws Exception {
-    JsonNode apps = get("/api/v1/applications");
-    if (apps == null || apps.isEmpty()) {
+    String app = jobId != null ? jobId : sparkApplication();
+    if (app == null) {
       return null;
     }
-    String app = apps.get(0).get("id").asText();
     JsonNode jobs = get("/api/v1/applications/" + app + "/jobs");
     JsonNode stages = get("/api/v1/applications/" + app + "/stages?status=active");
     long done = 0;

@@ -199,26 +199,31 @@ public final class RunReport {
    * count, the rejected share and the wall time, each with the dimension {@code Lake} (the lake's root).
    */
   public String cloudWatchMetrics(String lake) {
-    List<Map<String, Object>> data = new java.util.ArrayList<>();
-    java.util.function.BiConsumer<String, Object[]> add =
-        (name, valueAndUnit) -> {
-          Map<String, Object> d = new LinkedHashMap<>();
-          d.put("MetricName", name);
-          d.put("Dimensions", List.of(Map.of("Name", "Lake", "Value", lake)));
-          d.put("Timestamp", end.toString());
-          d.put("Value", valueAndUnit[0]);
-          d.put("Unit", valueAndUnit[1]);
-          data.add(d);
-        };
-    add.accept("RowsRead", new Object[] {read, "Count"});
-    add.accept("RowsValid", new Object[] {valid, "Count"});
-    add.accept("Duplicates", new Object[] {duplicates, "Count"});
-    add.accept("RowsRejected", new Object[] {rejectedTotal(), "Count"});
-    add.accept("RejectedShare", new Object[] {rejectedPercent(), "Percent"});
-    add.accept("RunSeconds", new Object[] {wallTime().toMillis() / 1000.0, "Seconds"});
-    add.accept("Reconciled", new Object[] {reconciled() ? 1 : 0, "Count"});
+    List<Map<String, Object>> data =
+        List.of(
+            datum(lake, "RowsRead", read, "Count"),
+            datum(lake, "RowsValid", valid, "Count"),
+            datum(lake, "Duplicates", duplicates, "Count"),
+            datum(lake, "RowsRejected", rejectedTotal(), "Count"),
+            datum(lake, "RejectedShare", rejectedPercent(), "Percent"),
+            datum(lake, "RunSeconds", wallTime().toMillis() / 1000.0, "Seconds"),
+            datum(lake, "Reconciled", reconciled() ? 1 : 0, "Count"));
+    return indented(data);
+  }
+
+  private Map<String, Object> datum(String lake, String name, Number value, String unit) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("MetricName", name);
+    d.put("Dimensions", List.of(Map.of("Name", "Lake", "Value", lake)));
+    d.put("Timestamp", end.toString());
+    d.put("Value", value);
+    d.put("Unit", unit);
+    return d;
+  }
+
+  private static String indented(Object value) {
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(data) + "\n";
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -265,11 +270,7 @@ public final class RunReport {
     if (serving != null) {
       root.put("serving", serving);
     }
-    try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return indented(root);
   }
 
   /** A few lines for a person at a terminal. */
