@@ -157,9 +157,9 @@ public final class TripCommand {
       return;
     }
     try {
-      Path path = Path.of(file);
-      if (path.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(path.toAbsolutePath().getParent());
+      Path path = Path.of(file).toAbsolutePath();
+      if (path.getParent() != null) {
+        Files.createDirectories(path.getParent());
       }
       Files.writeString(path, outcome.report.cloudWatchMetrics(options.getOutput()));
     } catch (IOException e) {
