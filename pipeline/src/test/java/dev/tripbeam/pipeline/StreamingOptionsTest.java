@@ -65,11 +65,18 @@ class StreamingOptionsTest {
     assertEquals("1h", options.getAllowedLateness());
   }
 
-  /** Each unit of the short form reads as its ISO-8601 spelling, which java.time parses on the other path. */
-  @ParameterizedTest(name = "{0} reads as {1}")
-  @CsvSource({"1h, PT1H", "5m, PT5M", "90s, PT1M30S", "250ms, PT0.25S", "2d, P2D"})
-  void shortFormsReadAsTheirIsoSpellings(String shortForm, String iso) {
-    assertEquals(StreamDurations.parse("iso", iso), StreamDurations.parse("short", shortForm));
+  /**
+   * Each spelling, short or ISO-8601, reads as a literal number of milliseconds (java.time's own parse of the ISO
+   * spelling is the second, independent check).
+   */
+  @ParameterizedTest(name = "{0} and {1} are {2} ms")
+  @CsvSource({
+    "1h, PT1H, 3600000", "5m, PT5M, 300000", "90s, PT1M30S, 90000", "250ms, PT0.25S, 250", "2d, P2D, 172800000"
+  })
+  void shortAndIsoFormsReadAsTheirMilliseconds(String shortForm, String iso, long millis) {
+    assertEquals(millis, StreamDurations.parse("short", shortForm).getMillis(), shortForm);
+    assertEquals(millis, StreamDurations.parse("iso", iso).getMillis(), iso);
+    assertEquals(millis, java.time.Duration.parse(iso).toMillis(), "java.time reads " + iso + " the same");
   }
 
   @Test

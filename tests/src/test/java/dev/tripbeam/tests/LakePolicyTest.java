@@ -2,14 +2,20 @@ package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The lake's IAM policy (emr-bootstrap/iam-policy-lake.json) is valid JSON, grants exactly the calls the job makes
@@ -19,23 +25,71 @@ import org.junit.jupiter.api.Test;
 class LakePolicyTest {
   /**
    * The actions an IAM policy allows, after checking that it only allows, names every action without a wildcard, and
-   * scopes every resource (a bare {@code *} only under a condition).
+   * scopes every resource (a bare {@code *} only under a condition). {@code Action} and {@code Resource} may each be a
+   * string or an array of strings, as IAM accepts both; {@code NotAction} and {@code NotResource} are refused (they
+   * allow everything they do not name).
    */
   static Set<String> allowedActions(JsonNode policy) {
-    assertEquals("2012-10-17", policy.get("Version").asText());
+    assertEquals("2012-10-17", policy.path("Version").asText(), "the policy language version");
+    JsonNode statements = policy.path("Statement");
+    assertFalse(statements.isMissingNode(), "a Statement: " + policy);
     Set<String> actions = new HashSet<>();
-    for (JsonNode statement : policy.get("Statement")) {
-      assertEquals("Allow", statement.get("Effect").asText());
-      for (JsonNode action : statement.get("Action")) {
-        assertFalse(action.asText().contains("*"), "no wildcard action: " + action);
-        actions.add(action.asText());
+    for (JsonNode statement : statements.isArray() ? statements : List.of(statements)) {
+      assertEquals("Allow", statement.path("Effect").asText(), statement.toString());
+      assertFalse(statement.has("NotAction") || statement.has("NotResource"), "NotAction/NotResource: " + statement);
+      List<String> named = strings(statement, "Action");
+      assertFalse(named.isEmpty(), "names its actions: " + statement);
+      for (String action : named) {
+        assertFalse(action.contains("*"), "no wildcard action: " + action);
+        actions.add(action);
       }
-      for (JsonNode resource : statement.get("Resource")) {
-        boolean bare = resource.asText().equals("*") && !statement.has("Condition");
-        assertFalse(bare || resource.asText().endsWith(":::*"), "scoped: " + statement);
+      List<String> resources = strings(statement, "Resource");
+      assertFalse(resources.isEmpty(), "names its resources: " + statement);
+      for (String resource : resources) {
+        boolean bare = resource.equals("*") && !statement.has("Condition");
+        assertFalse(bare || resource.endsWith(":::*"), "scoped: " + statement);
       }
     }
     return actions;
+  }
+
+  /** A statement's element as IAM reads it: one string, or an array of strings. */
+  static List<String> strings(JsonNode statement, String element) {
+    JsonNode value = statement.path(element);
+    if (value.isTextual()) {
+      return List.of(value.asText());
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode v : value) {
+      assertTrue(v.isTextual(), element + " holds strings: " + statement);
+      out.add(v.asText());
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "refused: {0}")
+  @ValueSource(
+      strings = {
+        "{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::lake/*\"}",
+        "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}",
+        "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\"],\"Resource\":\"arn:aws:s3:::*\"}",
+        "{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"arn:aws:s3:::lake/*\"}",
+        "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"NotResource\":\"arn:aws:s3:::other/*\"}",
+        "{\"Effect\":\"Deny\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::lake/*\"}"
+      })
+  void wideStatementsAreRefusedInEitherShape(String statement) throws Exception {
+    JsonNode policy = new ObjectMapper().readTree("{\"Version\":\"2012-10-17\",\"Statement\":[" + statement + "]}");
+    assertThrows(AssertionFailedError.class, () -> allowedActions(policy));
+  }
+
+  @Test
+  void aStatementMayNameOneActionAndResourceAsStrings() throws Exception {
+    JsonNode policy =
+        new ObjectMapper()
+            .readTree(
+                "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\","
+                    + "\"Resource\":\"arn:aws:s3:::lake/raw/*\"}}");
+    assertEquals(Set.of("s3:GetObject"), allowedActions(policy));
   }
 
   @Test
@@ -52,8 +106,9 @@ class LakePolicyTest {
     assertTrue(policy.toString().contains("kms:ViaService"), "the key is usable through S3 only");
     for (JsonNode statement : policy.get("Statement")) {
       if (statement.get("Action").toString().contains("secretsmanager:")) {
-        assertEquals(1, statement.get("Resource").size());
-        assertTrue(statement.get("Resource").get(0).asText().contains(":secret:SERVING_SECRET_NAME-"), statement.toString());
+        List<String> resources = strings(statement, "Resource");
+        assertEquals(1, resources.size(), statement.toString());
+        assertTrue(resources.get(0).contains(":secret:SERVING_SECRET_NAME-"), statement.toString());
       }
       if (statement.get("Resource").toString().contains("SECRETS_KEY_ID")) {
         assertEquals(

@@ -18,8 +18,9 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Event-time behaviour of the streaming steps with {@link TestStream}: deduplication across the stream until a day's
@@ -39,17 +40,26 @@ class DeduplicateTripStreamTest {
     return new Instant(TestTrips.ny(local).toEpochMilli());
   }
 
-  @Test
-  void keepsTheCanonicalCopyCountsEqualCopiesRejectsConflictsAndForgetsAfterTheRetention(TestPipeline p) {
+  /**
+   * Copies that come before the watermark passes their pickup: the canonical one (the lower tip) is kept, whichever
+   * came first, as the batch job keeps it. Each order is tried, each copy in its own bundle, so neither "keep the
+   * first" nor "keep the last" passes.
+   */
+  @ParameterizedTest(name = "the canonical copy arrives {0}")
+  @ValueSource(strings = {"last", "first"})
+  void keepsTheCanonicalCopyCountsEqualCopiesRejectsConflictsAndForgetsAfterTheRetention(
+      String canonicalArrives, TestPipeline p) {
     Trip a = TestTrips.trip(MARCH_4, 12, 142, 43, 2.1, 800, 100);
     Trip b = TestTrips.trip(MARCH_4.plusMinutes(30), 20, 132, 236, 17.3, 5200, 0);
     Trip aConflict = a.toBuilder().setTipCents(300).build();
     Trip lateAllowed = TestTrips.trip(LocalDateTime.of(2024, 3, 4, 23, 50), 5, 142, 43, 1.0, 600, 0);
+    TestStream.Builder<CheckedTrip> copies = TestStream.create(TripCoders.checkedTrip());
+    copies =
+        canonicalArrives.equals("last")
+            ? copies.addElements(at(aConflict)).addElements(at(b)).addElements(at(a))
+            : copies.addElements(at(a)).addElements(at(b)).addElements(at(aConflict));
     TestStream<CheckedTrip> events =
-        TestStream.create(TripCoders.checkedTrip())
-            // Copies that come before the watermark passes their pickup: the canonical one (the lower tip) is kept,
-            // whichever came first, as the batch job keeps it.
-            .addElements(at(aConflict), at(b), at(a))
+        copies
             .advanceWatermarkTo(ny(LocalDateTime.of(2024, 3, 5, 0, 30)))
             // After the day's end, within the lateness: deduplicated and counted in the day's only pane.
             .addElements(at(lateAllowed), at(a), at(b))
