@@ -199,7 +199,7 @@ public final class ServingLoader {
                   while (failure.get() == null && (task = queue.poll()) != null) {
                     if (task.partition() == null) {
                       remove(c, task.table(), task.date(), counts);
-                    } else if (!task.held()) {
+                    } else if (!task.held() && !hasRows(c, task.partition())) {
                       loadNew(c, task.partition(), counts);
                     } else {
                       if (staged.putIfAbsent(task.table(), true) == null) {
@@ -260,9 +260,23 @@ public final class ServingLoader {
     c.commit();
   }
 
+  /** Whether the table has rows of the partition's date (a date it holds no version of may have some: lost track of). */
+  private static boolean hasRows(Connection c, Partition p) throws SQLException {
+    try (PreparedStatement any =
+        c.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM " + p.table().table() + " WHERE " + ServingTable.DATE_COLUMN + " = ?)")) {
+      any.setObject(1, LocalDate.parse(p.date()));
+      try (ResultSet r = any.executeQuery()) {
+        r.next();
+        return r.getBoolean(1);
+      }
+    }
+  }
+
   /**
-   * A date the database holds no version of: whatever rows it has of the date (none, unless written by hand) are
-   * deleted and the partition is copied straight into the table, in one transaction: the cost of a plain COPY.
+   * A date the database holds no version and no row of: the partition is copied straight into the table, in one
+   * transaction: the cost of a plain COPY. (A date with rows but no version, its bookkeeping lost, is merged as
+   * {@link #load} merges a held one, so that only its changed rows are written.)
    */
   private static void loadNew(Connection c, Partition p, Counts counts) throws SQLException, IOException {
     ServingTable table = p.table();

@@ -115,6 +115,24 @@ final class Clusters {
     return null;
   }
 
+  /**
+   * The job's exception history on the standalone cluster, after asserting it has an entry naming {@code taskManager}
+   * (a failover from that TaskManager's loss).
+   */
+  static JsonNode assertFailedOverFrom(String jobId, String taskManager) throws Exception {
+    JsonNode history =
+        new ObjectMapper()
+            .readTree(http("http://127.0.0.1:8081/jobs/" + jobId + "/exceptions"))
+            .at("/exceptionHistory/entries");
+    boolean named = false;
+    for (JsonNode entry : history) {
+      named |= entry.toString().contains(taskManager);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(
+        named, "the exception history names the killed TaskManager " + taskManager + ": " + history);
+    return history;
+  }
+
   /** Whether a TaskManager (by its resource id) runs a subtask of the job, as Flink's REST API tells. */
   static boolean flinkRunsSubtasksOn(String jobId, String taskManager) throws Exception {
     ObjectMapper json = new ObjectMapper();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.generate.GenerateTrips;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,22 +79,19 @@ class DataLakeS3Test {
     byte[] part1 = csv(header, yellow.subList(1, 8001));
     byte[] part2 = csv(header, yellow.subList(8001, 16001));
     byte[] part3 = csv(header, yellow.subList(14001, yellow.size()));
-    Path app = tmp.resolve("app");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=150", "--trips=3000", "--days=2", "--files=1", "--seed=11", "--output=" + app,
-              "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    // Split one generated file by trip id, so that users' days (and journeys) have trips in both halves.
-    Path generated = app.resolve(GenerateTrips.fileName(0, "parquet"));
-    Path app0 = app.resolve("half-0.parquet");
-    Path app1 = app.resolve("half-1.parquet");
+    String[] appSettings = {"--users=150", "--trips=3000", "--days=2", "--seed=11"};
+    Path generated = Generated.appTrips(tmp.resolve("app"), "parquet", appSettings);
+    Path generatedJson = Generated.appTrips(tmp.resolve("app-json"), "jsonl", appSettings);
+    // Split one generated file by trip id, so that users' days (and journeys) have trips in both halves; its JSON
+    // lines twin split the same way is what the DuckDB reference reads.
+    Path app0 = tmp.resolve("app").resolve("half-0.parquet");
+    Path app1 = tmp.resolve("app").resolve("half-1.parquet");
     for (int half = 0; half < 2; half++) {
       Outputs.execute(
           "copy (select * from read_parquet('" + generated + "') where hash(trip_id) % 2 = " + half + ") to '"
               + (half == 0 ? app0 : app1) + "' (format parquet)");
     }
+    List<Path> appJson = splitLikeParquet(generatedJson, app0);
     long sharedUserDays =
         Long.parseLong(
             Outputs.query(
@@ -159,10 +155,17 @@ class DataLakeS3Test {
     JsonNode report3 = json("lake/_reports/run-run3.json");
     assertEquals(2, report3.get("inputs").size(), report3::toString);
     assertEquals(7, report3.get("inputs_already_processed").asInt());
-    assertTrue(report3.at("/counts/duplicates").asLong() >= 1900, "rows 14001-16000 were processed in run 1: " + report3);
+    List<Path> csv1 = List.of(local("yellow-part1.csv", part1), local("yellow-part2.csv", part2));
+    List<Path> csv2 = List.of(local("yellow-part3.csv", part3));
+    List<Path> green = List.of(RealFiles.GREEN_PARQUET);
+    Map<String, Long> counts1 = duckCounts(csv1, green, appJson.subList(0, 1));
+    Map<String, Long> counts3 = duckCounts(concat(csv1, csv2), green, appJson);
+    assertEquals(DuckDbReference.minus(counts3, counts1), RealDataCrossCheckTest.reportCounts(report3),
+        "run 3 counts its new files, rows 14001-16000 (processed in run 1) as duplicates");
+    assertTrue(report3.at("/counts/duplicates").asLong() >= 1900, report3::toString);
     List<String> touched3 = new ArrayList<>();
     report3.get("pickup_dates_recomputed").forEach(d -> touched3.add(d.asText()));
-    assertTrue(touched3.contains("2024-03-04") && touched3.contains("2021-01-01"), touched3::toString);
+    assertEquals(pickupDates(csv2, List.of(), appJson.subList(1, 2)), touched3, "the dates of the new files' trips");
     assertTrue(touched3.stream().noneMatch(d -> d.startsWith("2023-12")), "green's December is not touched: " + touched3);
     assertEquals(
         Long.parseLong(
@@ -188,14 +191,10 @@ class DataLakeS3Test {
       late.add(String.join(",", f));
     }
     batch3.put("yellow-late.csv", csv(header, late));
-    Path boundary = tmp.resolve("boundary");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=100", "--trips=1500", "--days=2", "--files=1", "--seed=12", "--start=2024-03-31",
-              "--output=" + boundary, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    batch3.put("app-boundary.parquet", Files.readAllBytes(boundary.resolve(GenerateTrips.fileName(0, "parquet"))));
+    String[] boundarySettings = {"--users=100", "--trips=1500", "--days=2", "--seed=12", "--start=2024-03-31"};
+    Path boundary = Generated.appTrips(tmp.resolve("boundary"), "parquet", boundarySettings);
+    Path boundaryJson = Generated.appTrips(tmp.resolve("boundary-json"), "jsonl", boundarySettings);
+    batch3.put("app-boundary.parquet", Files.readAllBytes(boundary));
     Map<String, String> before4 = etags("lake/");
     batch3.forEach((name, bytes) -> s3.put(BUCKET, "raw/" + name, bytes));
     ForkedRun run4 = job("run4", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/lake", "--incremental=true", "--runId=run4");
@@ -204,7 +203,13 @@ class DataLakeS3Test {
     assertTrue(report4.get("reconciled").asBoolean(), report4::toString);
     List<String> touched4 = new ArrayList<>();
     report4.get("pickup_dates_recomputed").forEach(d -> touched4.add(d.asText()));
+    List<Path> csv3 = List.of(local("yellow-late.csv", csv(header, late)));
+    assertEquals(pickupDates(csv3, List.of(), List.of(boundaryJson)), touched4, "the dates of the new files' trips");
     assertTrue(touched4.containsAll(List.of("2021-01-01", "2024-03-31", "2024-04-01")), touched4::toString);
+    List<Path> appAll = concat(appJson, List.of(boundaryJson));
+    Map<String, Long> counts4 = duckCounts(concat(concat(csv1, csv2), csv3), green, appAll);
+    assertEquals(DuckDbReference.minus(counts4, counts3), RealDataCrossCheckTest.reportCounts(report4),
+        "run 4: late copies (tips changed or not) and the boundary file");
     assertTrue(report4.at("/counts/conflicting_duplicates").asLong() > 100, "tips changed on late copies: " + report4);
     assertTrue(report4.at("/counts/duplicates").asLong() > 100, "unchanged late copies: " + report4);
     assertPartitionsReplaced(before4, touched4);
@@ -235,7 +240,10 @@ class DataLakeS3Test {
               + report4.at("/counts/" + count).asLong(),
           count + ": the incremental reports add up to the full run's");
     }
-    assertTrue(full.at("/counts/conflicting_duplicates").asLong() > 100, full::toString);
+    Map<String, Long> fullExpected = new java.util.TreeMap<>(counts4);
+    fullExpected.merge("read", 3L, Long::sum);
+    fullExpected.put("rejected.unreadable_file", 3L);
+    assertEquals(fullExpected, RealDataCrossCheckTest.reportCounts(full), "the full run: DuckDB's counts, 3 bad objects");
 
     // Run 5, reprocessing: the operator replaces the late file (now plain copies, no tip changed) and rebuilds the
     // dates it holds, as the manifest records them, from every raw file that holds them.
@@ -258,7 +266,17 @@ class DataLakeS3Test {
     report5.get("pickup_dates_recomputed").forEach(d -> rebuilt.add(d.asText()));
     assertEquals(lateDates, rebuilt);
     assertEquals(0, report5.at("/counts/conflicting_duplicates").asLong(), "the replaced file changes no tip");
-    assertTrue(report5.get("inputs").size() >= 4, "every raw file holding those dates is read: " + report5);
+    Map<String, List<String>> datesByFile = new TreeMap<>();
+    List<Path> csvNow = concat(concat(csv1, csv2), List.of(local("yellow-late.csv", csv(header, yellow.subList(101, 701)))));
+    for (Path f : csvNow) {
+      datesByFile.put(f.getFileName().toString(), pickupDates(List.of(f), List.of(), List.of()));
+    }
+    datesByFile.put("green", pickupDates(List.of(), green, List.of()));
+    for (Path f : appAll) {
+      datesByFile.put(f.getFileName().toString(), pickupDates(List.of(), List.of(), List.of(f)));
+    }
+    long holding = datesByFile.values().stream().filter(d -> d.stream().anyMatch(lateDates::contains)).count();
+    assertEquals(holding, report5.get("inputs").size(), "every raw file holding those dates is read: " + datesByFile);
     assertPartitionsReplaced(before5, rebuilt);
     ForkedRun run6 = job("run6", "--input=s3://" + BUCKET + "/raw/", "--output=s3://" + BUCKET + "/lake", "--incremental=true", "--runId=run6");
     assertEquals(0, run6.exitCode, run6::toString);
@@ -280,8 +298,10 @@ class DataLakeS3Test {
     Map<String, String> beforeZones = Outputs.zones(lake);
     beforeZones.remove("rejected");
     assertTrue(!expectedZones.equals(beforeZones), "the replaced file changed the lake");
-    assertTrue(Outputs.userDaily(lake).size() > 100, "user_daily has the app trips");
-    assertTrue(Outputs.zoneDaily(lake).size() > 100, "zone_daily has the TLC and app trips");
+    try (DuckDbReference duck = new DuckDbReference(concat(concat(csv1, csv2), csv3), green, appAll, RealFiles.ZONES)) {
+      RealDataCrossCheckTest.assertUserDailyEquals(duck.userDaily(), lake);
+      RealDataCrossCheckTest.assertZoneDailyEquals(duck.zoneDaily(), lake);
+    }
 
     for (ForkedRun run : runs) {
       assertFalse(run.stdout.contains(LocalS3.SECRET_KEY) || run.stderr.contains(LocalS3.SECRET_KEY), "secret printed");
@@ -322,6 +342,48 @@ class DataLakeS3Test {
         assertEquals(object.getValue(), after.get(key), key + " is kept as it was");
       }
     }
+  }
+
+  /** A local copy of a raw object's bytes, for the DuckDB reference. */
+  private static Path local(String name, byte[] bytes) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("raw-local").resolve(Long.toString(System.nanoTime())));
+    return Files.write(dir.resolve(name), bytes);
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static Map<String, Long> duckCounts(List<Path> csv, List<Path> parquet, List<Path> json) throws Exception {
+    try (DuckDbReference duck = new DuckDbReference(csv, parquet, json, RealFiles.ZONES)) {
+      return duck.counts();
+    }
+  }
+
+  private static List<String> pickupDates(List<Path> csv, List<Path> parquet, List<Path> json) throws Exception {
+    try (DuckDbReference duck = new DuckDbReference(csv, parquet, json, RealFiles.ZONES)) {
+      return duck.pickupDates();
+    }
+  }
+
+  /**
+   * The JSON lines twin of a generated file split as the Parquet file was: the lines of the trip ids of {@code half0}
+   * (lines without a trip id where {@code half0} has its rows without one), then the others.
+   */
+  private static List<Path> splitLikeParquet(Path jsonl, Path half0) throws Exception {
+    java.util.Set<String> ids = new java.util.HashSet<>(
+        Outputs.query("select coalesce(trip_id, '<none>') from read_parquet('" + half0 + "')"));
+    java.util.regex.Pattern tripId = java.util.regex.Pattern.compile("\"trip_id\":\"([^\"]+)\"");
+    List<String> first = new ArrayList<>();
+    List<String> second = new ArrayList<>();
+    for (String line : Files.readAllLines(jsonl)) {
+      java.util.regex.Matcher m = tripId.matcher(line);
+      (ids.contains(m.find() ? m.group(1) : "<none>") ? first : second).add(line);
+    }
+    Path dir = jsonl.getParent();
+    return List.of(Files.write(dir.resolve("half-0.jsonl"), first), Files.write(dir.resolve("half-1.jsonl"), second));
   }
 
   private static byte[] csv(String header, List<String> rows) {

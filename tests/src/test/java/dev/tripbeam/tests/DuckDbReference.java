@@ -255,6 +255,11 @@ final class DuckDbReference implements AutoCloseable {
             + "strftime(timezone('America/New_York', pickup::timestamptz), '%Y-%m-%d %H:%M:%S') from uniq order by all");
   }
 
+  /** The New York pickup dates of the unique trips, sorted ({@code YYYY-MM-DD}). */
+  List<String> pickupDates() throws SQLException {
+    return Outputs.typedRows(connection, "select distinct ny_date(pickup) from uniq order by 1");
+  }
+
   /**
    * Expected counts: read, valid (unique), duplicates, conflicting duplicates, and rejected per reason (conflicting
    * duplicates among them).
@@ -285,6 +290,19 @@ final class DuckDbReference implements AutoCloseable {
       }
     }
     return counts;
+  }
+
+  /**
+   * What an incremental run over new files must count: the counts of every file so far less those of the files the
+   * earlier runs read (a full run's counts are the sum of the incremental runs'), keys whose difference is zero left
+   * out as a report leaves them out.
+   */
+  static Map<String, Long> minus(Map<String, Long> all, Map<String, Long> before) {
+    Map<String, Long> delta = new TreeMap<>();
+    all.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
+    before.keySet().forEach(k -> delta.putIfAbsent(k, -before.get(k)));
+    delta.entrySet().removeIf(e -> e.getValue() == 0 && e.getKey().startsWith("rejected."));
+    return delta;
   }
 
   @Override

@@ -2,16 +2,15 @@ package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.generate.GenerateTrips;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,8 +42,8 @@ class OperationsTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   @TempDir static Path tmp;
   private LocalS3 s3;
-  private final Set<String> userIds = new HashSet<>();
-  private final Set<String> tripIds = new HashSet<>();
+  private final List<Path> dirtyFiles = new ArrayList<>();
+  private PersonalData ids;
   private int rawFiles;
   private ForkedRun run;
   private JsonNode report;
@@ -53,31 +52,28 @@ class OperationsTest {
   void start() throws Exception {
     s3 = LocalS3.start(tmp.resolve("s3"));
     s3.createBucket(BUCKET);
-    Path generated = tmp.resolve("generated");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=80", "--trips=3000", "--days=3", "--files=2", "--seed=15", "--format=jsonl",
-              "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    Pattern ids = Pattern.compile("\"(user_id|trip_id)\"\\s*:\\s*\"([^\"]+)\"");
-    try (Stream<Path> files = Files.list(generated)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        // Dirty, as real feeds are: a truncated line and a copy with another fare, each naming a user and a trip.
-        lines.add(lines.get(3).substring(0, lines.get(3).length() / 2));
-        lines.add(lines.get(5).replaceFirst("\"fare_amount\"\\s*:\\s*[0-9.]+", "\"fare_amount\":-999.5"));
-        for (String line : lines) {
-          Matcher m = ids.matcher(line);
-          while (m.find()) {
-            (m.group(1).equals("user_id") ? userIds : tripIds).add(m.group(2));
-          }
-        }
-        s3.put(BUCKET, "raw/" + file.getFileName(), String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
-        rawFiles++;
-      }
+    List<Path> generated =
+        Generated.appTripFiles(tmp.resolve("generated"), "jsonl", "--users=80", "--trips=3000", "--days=3",
+            "--files=2", "--seed=15");
+    List<String> all = new ArrayList<>();
+    Files.createDirectories(tmp.resolve("dirty"));
+    for (Path file : generated) {
+      List<String> lines = new ArrayList<>(Files.readAllLines(file));
+      // Dirty, as real feeds are: a truncated line and a copy with another fare, each naming a user and a trip.
+      lines.add(lines.get(3).substring(0, lines.get(3).length() / 2));
+      Matcher fare = Pattern.compile("\"fare_cents\":([0-9]+)").matcher(lines.get(5));
+      assertTrue(fare.find(), lines.get(5));
+      String copy = fare.replaceFirst("\"fare_cents\":" + (Long.parseLong(fare.group(1)) + 150));
+      assertNotEquals(lines.get(5), copy, "the copy's fare differs");
+      lines.add(copy);
+      Path dirty = Files.write(tmp.resolve("dirty").resolve(file.getFileName()), lines);
+      dirtyFiles.add(dirty);
+      s3.put(BUCKET, "raw/" + file.getFileName(), String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+      all.addAll(lines);
     }
-    assertTrue(userIds.size() >= 50 && tripIds.size() >= 2000, userIds.size() + " users, " + tripIds.size() + " trips");
+    rawFiles = generated.size();
+    ids = PersonalData.inLines(all);
+    assertTrue(ids.userIds.size() >= 50 && ids.tripIds.size() >= 2000, ids.userIds.size() + " users");
   }
 
   @AfterAll
@@ -107,7 +103,12 @@ class OperationsTest {
     assertEquals(0, run.exitCode, run.toString());
     report = new ObjectMapper().readTree(s3.get(BUCKET, "lake/_reports/run-ops1.json"));
     assertTrue(report.path("reconciled").asBoolean(), report.toString());
-    assertTrue(report.at("/counts/rejected_total").asLong() >= 2, "the dirty lines are rejected: " + report.get("counts"));
+    try (DuckDbReference duck = new DuckDbReference(List.of(), List.of(), dirtyFiles, RealFiles.ZONES)) {
+      Map<String, Long> expected = duck.counts();
+      assertEquals(expected, RealDataCrossCheckTest.reportCounts(report), "every count, as DuckDB counts the lines");
+      assertTrue(expected.get("rejected.unparseable") >= rawFiles, "the truncated lines: " + expected);
+      assertTrue(expected.get("rejected.conflicting_duplicate") >= rawFiles, "the copies with another fare: " + expected);
+    }
 
     List<JsonNode> records = new ArrayList<>();
     for (String line : (run.stderr + run.stdout).split("\n")) {
@@ -144,19 +145,14 @@ class OperationsTest {
       outputs.put(log.toString(), Files.readString(log));
     }
     for (Map.Entry<String, String> out : outputs.entrySet()) {
-      Set<String> tokens = new HashSet<>(List.of(out.getValue().split("[^A-Za-z0-9_-]+")));
-      tokens.retainAll(userIds);
-      assertEquals(Set.of(), tokens, "user ids in " + out.getKey());
-      tokens = new HashSet<>(List.of(out.getValue().split("[^A-Za-z0-9_-]+")));
-      tokens.retainAll(tripIds);
-      assertEquals(Set.of(), tokens, "trip ids in " + out.getKey());
+      ids.assertAbsent(out.getKey(), out.getValue());
       assertFalse(out.getValue().contains(LocalS3.SECRET_KEY), "the S3 secret key in " + out.getKey());
     }
     // The ids are in the data (the check can fail): the rejected zone keeps the raw lines, user ids included.
     Path rejected = tmp.resolve("rejected");
     s3.download(BUCKET, "lake/rejected/", rejected);
     String rawRejected = Outputs.query("select string_agg(raw, ' ') from read_parquet('" + rejected + "/*.parquet')").get(0);
-    assertTrue(userIds.stream().anyMatch(rawRejected::contains), "the rejected raw lines name users");
+    assertTrue(ids.userIds.stream().anyMatch(rawRejected::contains), "the rejected raw lines name users");
 
     // The engine's Beam counters in the report equal the counts made as data.
     JsonNode engine = report.get("engine_counters");

@@ -111,6 +111,21 @@ final class Outputs {
   }
 
   /**
+   * The {@link #fingerprint} of the processed trips without their lineage columns ({@code source_file}, {@code
+   * source_row}), for runs that read the same trips from different sources.
+   */
+  static String processedContent(Path output) throws SQLException {
+    if (!hasFiles(output, "processed/trips/*")) {
+      return "0|no file";
+    }
+    return query(
+            "select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) from (select * "
+                + "exclude (source_file, source_row) from read_parquet('" + output
+                + "/processed/trips/*/*.parquet', hive_partitioning=false)) t")
+        .get(0);
+  }
+
+  /**
    * {@code count|md5} over every column of every row of one zone (a folder under the output): each row rendered whole
    * by DuckDB ({@code t::varchar} of the row), the renderings sorted, so any difference in any column shows.
    */

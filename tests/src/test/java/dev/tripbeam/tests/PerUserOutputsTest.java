@@ -63,11 +63,6 @@ class PerUserOutputsTest {
                   "--output=" + app,
                   "--templates=" + templateFile
                 }));
-    List<Path> files;
-    try (var list = Files.list(app)) {
-      files = list.sorted(Comparator.naturalOrder()).toList();
-    }
-    model = new ReferenceModel(files);
     jsonTwin = tmp.resolve("app-json");
     GenerateTrips.generate(
         GenerateTrips.Settings.parse(
@@ -75,6 +70,7 @@ class PerUserOutputsTest {
               "--users=40", "--trips=600", "--days=2", "--files=1", "--seed=5", "--anomalyRate=0.02",
               "--format=jsonl", "--output=" + jsonTwin, "--templates=" + templateFile
             }));
+    model = new ReferenceModel(jsonFiles(), RealFiles.ZONES);
     String input = app.resolve("*.parquet").toString();
     direct = DirectRun.run(input, tmp.resolve("direct"));
     flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + input, "--output=" + tmp.resolve("flink"));
@@ -104,13 +100,15 @@ class PerUserOutputsTest {
     assertEquals(expected, Outputs.anomalies(spark.output));
   }
 
+  private List<Path> jsonFiles() throws Exception {
+    try (var list = Files.list(jsonTwin)) {
+      return list.sorted(Comparator.naturalOrder()).toList();
+    }
+  }
+
   @Test
   void userDailyAnomaliesAndCountsEqualDuckDbOverTheJsonTwin() throws Exception {
-    List<Path> json;
-    try (var list = Files.list(jsonTwin)) {
-      json = list.sorted(Comparator.naturalOrder()).toList();
-    }
-    try (DuckDbReference duck = new DuckDbReference(List.of(), List.of(), json, RealFiles.ZONES)) {
+    try (DuckDbReference duck = new DuckDbReference(List.of(), List.of(), jsonFiles(), RealFiles.ZONES)) {
       assertEquals(duck.counts(), RealDataCrossCheckTest.reportCounts(flink.report()), "counts");
       RealDataCrossCheckTest.assertUserDailyEquals(duck.userDaily(), flink.output);
       List<String> anomalies = duck.anomalies();
@@ -131,6 +129,8 @@ class PerUserOutputsTest {
     assertEquals(model.duplicates, direct.report.duplicates(), "exact copies, as the reference model counts them");
     assertEquals(model.conflicting, direct.report.conflictingDuplicates(), "conflicting copies, as the model counts");
     assertEquals(model.unique.size(), direct.report.valid());
+    assertEquals(model.read, direct.report.read(), "rows read, as the model counts them");
+    assertEquals(model.rejected, direct.report.rejected(), "rejected per reason, as the model counts them");
     assertTrue(direct.report.rejectedTotal() >= generated[1], direct.report.rejected()::toString);
     assertTrue(direct.report.reconciled());
   }

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.generate.GenerateTrips;
-import dev.tripbeam.serving.ServingTable;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * over the Parquet files); the same run again rewrites no row; an incremental run reloads only the dates it touched;
  * a run whose database is killed (SIGKILL to the postmaster, by PID) part way through the load keeps its lake
  * publication, says {@code serving: failed} with the cause and exits 3, and {@code --serveOnly} after a restart brings
- * the database level. At most {@code --servingMaxConnections} sessions at any time; the password never appears in
- * any output or log.
+ * the database level; a reprocess that empties a date removes its rows from both tables. PostgreSQL itself holds the
+ * role to {@code --servingMaxConnections} sessions ({@code CONNECTION LIMIT}), so one more fails the load. Neither the
+ * password nor a user id or trip id appears in any output or log, failed loads' included.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,9 +53,6 @@ class ServingDatabaseTest {
   private String dataA;
   private String dataB;
   private final List<String> outputs = new ArrayList<>();
-  private final AtomicInteger peakSessions = new AtomicInteger();
-  private final AtomicBoolean watching = new AtomicBoolean(true);
-  private Thread watcher;
 
   @BeforeAll
   void startAndGenerate() throws Exception {
@@ -66,29 +60,18 @@ class ServingDatabaseTest {
     port = pg.port();
     lake = tmp.resolve("lake");
     logs = tmp.resolve("logs");
-    dataA = generate("a", "11", "2024-03-04", "4", "3000");
-    dataB = generate("b", "12", "2024-03-07", "2", "1500");
-    watcher = new Thread(this::watchSessions, "session-watcher");
-    watcher.setDaemon(true);
-    watcher.start();
+    try (Connection c = pg.admin(); Statement s = c.createStatement()) {
+      s.execute("ALTER ROLE " + LocalPostgres.USER + " CONNECTION LIMIT " + MAX_CONNECTIONS);
+    }
+    dataA = Generated.appTrips(tmp.resolve("a"), "parquet", "--users=150", "--trips=3000", "--days=4",
+        "--start=2024-03-04", "--seed=11").toString();
+    dataB = Generated.appTrips(tmp.resolve("b"), "jsonl", "--users=150", "--trips=1500", "--days=2",
+        "--start=2024-03-07", "--seed=12").toString();
   }
 
   @AfterAll
   void stop() throws Exception {
-    watching.set(false);
-    watcher.join(5000);
     pg.close();
-  }
-
-  private String generate(String name, String seed, String start, String days, String trips) throws Exception {
-    Path dir = tmp.resolve(name);
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=150", "--trips=" + trips, "--days=" + days, "--start=" + start, "--files=1", "--seed=" + seed,
-              "--output=" + dir, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    return dir.resolve("*.parquet").toString();
   }
 
   @Test
@@ -99,8 +82,14 @@ class ServingDatabaseTest {
     assertTrue(run.stdout.contains("serving     loaded postgresql://127.0.0.1:" + port + "/tripbeam"), run.stdout);
     JsonNode serving = report("r1").path("serving");
     assertEquals("loaded", serving.path("status").asText());
+    assertEquals(MAX_CONNECTIONS, serving.path("connections").asInt(), serving.toString());
     assertEquals(0, serving.path("rows_updated").asLong());
-    assertTrue(serving.path("rows_inserted").asLong() > 100, serving.toString());
+    long lakeRows = 0;
+    for (ServedTable table : ServedTable.values()) {
+      lakeRows += ServingRows.inLake(lake.toString(), table).size();
+    }
+    assertEquals(lakeRows, serving.path("rows_inserted").asLong(), "every row of the lake inserted: " + serving);
+    assertEquals(lakePartitions(), serving.path("dates_loaded").asInt(), serving.toString());
     assertTableEqualsLake();
     assertTrue(rows("SELECT count(*) FROM user_daily") > 100);
   }
@@ -108,15 +97,15 @@ class ServingDatabaseTest {
   @Test
   @Order(2)
   void theSameRunAgainRewritesNoRow() throws Exception {
-    Map<String, String> before = xmins();
+    Map<String, String> before = ServingRows.xmins(pg);
     ForkedRun run = run("r2", "--input=" + dataA);
     assertEquals(0, run.exitCode, run.toString());
     JsonNode serving = report("r2").path("serving");
     assertEquals("loaded", serving.path("status").asText());
-    assertTrue(serving.path("dates_loaded").asInt() > 4, "a full refresh replaces every partition: " + serving);
+    assertEquals(lakePartitions(), serving.path("dates_loaded").asInt(), "a full refresh replaces every partition");
     assertEquals(0, serving.path("rows_inserted").asLong() + serving.path("rows_updated").asLong()
         + serving.path("rows_deleted").asLong(), serving.toString());
-    assertEquals(before, xmins(), "no row was rewritten");
+    assertEquals(before, ServingRows.xmins(pg), "no row was rewritten");
     assertTableEqualsLake();
 
     ForkedRun serve = serveOnly("s2");
@@ -127,21 +116,21 @@ class ServingDatabaseTest {
   @Test
   @Order(3)
   void anIncrementalRunReloadsOnlyTheDatesItTouched() throws Exception {
-    Map<String, String> before = xmins();
+    Map<String, String> before = ServingRows.xmins(pg);
     Map<String, String> versionsBefore = versions();
     ForkedRun run = run("r3", "--input=" + dataA + "," + dataB, "--incremental=true");
     assertEquals(0, run.exitCode, run.toString());
     JsonNode report = report("r3");
     List<String> touched = new ArrayList<>();
     report.path("pickup_dates_recomputed").forEach(d -> touched.add(d.asText()));
-    assertTrue(touched.contains("2024-03-07") && !touched.contains("2024-03-04"), touched.toString());
+    assertEquals(Generated.nyPickupDates(Path.of(dataB)), touched, "the dates of the new file's trips, and only those");
     Map<String, String> versionsAfter = versions();
     for (Map.Entry<String, String> v : versionsAfter.entrySet()) {
       String date = v.getKey().substring(v.getKey().indexOf('|') + 1);
       assertEquals(
           touched.contains(date), !v.getValue().equals(versionsBefore.get(v.getKey())), v.getKey() + " reloaded?");
     }
-    Map<String, String> after = xmins();
+    Map<String, String> after = ServingRows.xmins(pg);
     before.forEach(
         (key, xmin) -> {
           if (!touched.contains(key.substring(key.lastIndexOf('|') + 1))) {
@@ -150,20 +139,64 @@ class ServingDatabaseTest {
         });
     assertTableEqualsLake();
 
-    // A later run with nothing new still brings the database level: here a date it lost track of.
+    // A later run with nothing new still brings the database level: here a date it lost track of, one of whose rows
+    // was changed and another deleted behind its back.
     try (Connection c = pg.admin(); Statement s = c.createStatement()) {
       s.execute("DELETE FROM serving_dates WHERE table_name = 'zone_daily' AND pickup_date = '2024-03-04'");
+      assertEquals(1, s.executeUpdate("UPDATE zone_daily SET trips = trips + 7 WHERE pickup_date = '2024-03-04' AND "
+          + "pu_zone_id = (SELECT min(pu_zone_id) FROM zone_daily WHERE pickup_date = '2024-03-04')"));
+      assertEquals(1, s.executeUpdate("DELETE FROM zone_daily WHERE pickup_date = '2024-03-04' AND "
+          + "pu_zone_id = (SELECT max(pu_zone_id) FROM zone_daily WHERE pickup_date = '2024-03-04')"));
     }
     ForkedRun nothingNew = run("r3b", "--input=" + dataA + "," + dataB, "--incremental=true");
     assertEquals(0, nothingNew.exitCode, nothingNew.toString());
     assertTrue(nothingNew.stdout.contains("no new raw file"), nothingNew.stdout);
     assertTrue(nothingNew.stdout.contains("serving     loaded postgresql://127.0.0.1:" + port + "/tripbeam: 1 date(s) "
         + "loaded"), nothingNew.stdout);
+    // A run with no new file writes no report; the load's own record in the database has its counts.
+    assertEquals("1|0|1|1|0",
+        row("SELECT dates_loaded || '|' || dates_removed || '|' || rows_inserted || '|' || rows_updated || '|' || "
+            + "rows_deleted FROM serving_loads WHERE run_id = 'r3b'"),
+        "the date reloaded: the deleted row inserted, the changed row updated, nothing else");
     assertTableEqualsLake();
   }
 
   @Test
   @Order(4)
+  void aReprocessThatEmptiesADateRemovesItsRowsFromBothTables() throws Exception {
+    String gone = "2024-03-09";
+    assertEquals("0", Outputs.query("select count(*) from read_parquet('" + dataA + "') where strftime(timezone("
+        + "'America/New_York', pickup_ts), '%Y-%m-%d') = '" + gone + "'").get(0), "the other data set has no trip then");
+    Path file = Path.of(dataB);
+    List<String> lines = Files.readAllLines(file);
+    List<String> kept = new ArrayList<>();
+    for (String line : lines) {
+      if (!gone.equals(Generated.nyPickupDate(line))) {
+        kept.add(line);
+      }
+    }
+    assertTrue(kept.size() < lines.size() && !kept.isEmpty(), "the file holds trips of " + gone + " and of other days");
+    for (ServedTable table : ServedTable.values()) {
+      assertTrue(rows("SELECT count(*) FROM " + table.table + " WHERE pickup_date = '" + gone + "'") > 0, table.table);
+    }
+    // The operator replaces the raw file (its trips of that date were wrong) and rebuilds the date.
+    Files.write(file, kept);
+    ForkedRun run = run("r3c", "--reprocess=" + gone);
+    assertEquals(0, run.exitCode, run.toString());
+    JsonNode serving = report("r3c").path("serving");
+    assertEquals("loaded", serving.path("status").asText(), serving.toString());
+    assertEquals(ServedTable.values().length, serving.path("dates_removed").asInt(), "the date, from each table");
+    assertEquals(0, serving.path("dates_loaded").asInt(), serving.toString());
+    for (ServedTable table : ServedTable.values()) {
+      assertEquals(0, rows("SELECT count(*) FROM " + table.table + " WHERE pickup_date = '" + gone + "'"), table.table);
+      assertEquals(0, rows("SELECT count(*) FROM serving_dates WHERE table_name = '" + table.table
+          + "' AND pickup_date = '" + gone + "'"), table.table + " holds no version of the date");
+    }
+    assertTableEqualsLake();
+  }
+
+  @Test
+  @Order(5)
   void aDatabaseKilledMidLoadLeavesTheLakePublishedAndServeOnlyBringsItLevel() throws Exception {
     String lockedDate = "2024-03-05";
     Connection holder = pg.admin();
@@ -173,18 +206,22 @@ class ServingDatabaseTest {
       holder.setAutoCommit(false);
       s.execute("SELECT * FROM zone_daily WHERE pickup_date = '" + lockedDate + "' AND pu_zone_id = 9999 FOR UPDATE");
     }
+    // The run rewrites the lake from the same raw files: the same dates, every one loaded again but the locked one.
+    long partitions = lakePartitions();
     ProcessBuilder command = command("r4", "--input=" + dataA + "," + dataB);
     File out = tmp.resolve("r4.out").toFile();
     File err = tmp.resolve("r4.err").toFile();
     Process job = command.redirectOutput(out).redirectError(err).start();
-    // The load of the locked date waits for the row lock; the other connection loads every other date and closes.
+    // The load of the locked date waits for the row lock; the other connection loads every other date, committing
+    // each: the kill comes once all of them are committed and the one session left waits on the lock.
     List<Long> serverPids;
     while (true) {
       assertTrue(job.isAlive(), "the run ended before the database was killed: " + Files.readString(out.toPath()));
-      if (rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam'") == 1
+      long committed = rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'");
+      assertTrue(committed <= partitions - 1, committed + " dates committed, the locked one among them?");
+      if (committed == partitions - 1
           && rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam' AND wait_event_type = "
-              + "'Lock'") == 1
-          && rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'") > 0) {
+              + "'Lock'") == 1) {
         serverPids = pg.serverPids();
         break;
       }
@@ -213,12 +250,8 @@ class ServingDatabaseTest {
     assertTrue(serving.path("cause").asText().startsWith("database: "), serving.toString());
 
     pg = LocalPostgres.start(tmp.resolve("pg"), port, password);
-    long total = 0;
-    for (ServingTable table : ServingTable.values()) {
-      try (var dirs = Files.list(lake.resolve(table.zone()))) {
-        total += dirs.count();
-      }
-    }
+    long total = lakePartitions();
+    assertEquals(partitions, total, "the run wrote the same dates");
     assertEquals(loadedBeforeKill, rows("SELECT count(*) FROM serving_dates WHERE lake_run_id = 'r4'"),
         "the dates committed before the kill survive it");
     assertEquals(total - 1, loadedBeforeKill, "every date but the locked one was loaded before the kill");
@@ -231,7 +264,7 @@ class ServingDatabaseTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aReloadWhileTheDatabaseIsDownExits3WithTheCause() throws Exception {
     int closed;
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -253,21 +286,19 @@ class ServingDatabaseTest {
   }
 
   @Test
-  @Order(6)
-  void neverMoreSessionsThanAllowedAndNoPasswordInAnyOutput() throws Exception {
-    assertTrue(peakSessions.get() >= 1 && peakSessions.get() <= MAX_CONNECTIONS, "peak " + peakSessions.get());
-    for (String output : outputs) {
-      assertFalse(output.contains(password), "the password appears in an output");
+  @Order(7)
+  void noPasswordUserIdOrTripIdInAnyOutputLogOrReport() throws Exception {
+    Map<String, String> texts = new TreeMap<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      texts.put("output " + i, outputs.get(i));
     }
-    try (var files = Files.walk(logs)) {
-      for (Path log : files.filter(Files::isRegularFile).toList()) {
-        assertFalse(Files.readString(log).contains(password), "the password appears in " + log);
-      }
-    }
-    try (var files = Files.walk(lake.resolve("_reports"))) {
-      for (Path report : files.filter(Files::isRegularFile).toList()) {
-        assertFalse(Files.readString(report).contains(password), "the password appears in " + report);
-      }
+    texts.putAll(PersonalData.files(logs));
+    texts.putAll(PersonalData.files(lake.resolve("_reports")));
+    assertTrue(texts.keySet().stream().anyMatch(k -> k.endsWith(".log")), "the runs' logs: " + texts.keySet());
+    PersonalData ids = PersonalData.inAppTrips(Path.of(dataA).getParent(), Path.of(dataB).getParent());
+    for (Map.Entry<String, String> text : texts.entrySet()) {
+      assertFalse(text.getValue().contains(password), "the password appears in " + text.getKey());
+      ids.assertAbsent(text.getKey(), text.getValue());
     }
   }
 
@@ -300,12 +331,30 @@ class ServingDatabaseTest {
   }
 
   private void assertTableEqualsLake() throws Exception {
-    for (ServingTable table : ServingTable.values()) {
+    for (ServedTable table : ServedTable.values()) {
       try (Connection c = pg.admin()) {
         List<String> inLake = ServingRows.inLake(lake.toString(), table);
-        assertFalse(inLake.isEmpty(), table.table());
-        assertEquals(inLake, ServingRows.inDatabase(c, table), table.table());
+        assertFalse(inLake.isEmpty(), table.table);
+        assertEquals(inLake, ServingRows.inDatabase(c, table), table.table);
       }
+    }
+  }
+
+  /** The lake's (table, date) partitions of the served zones, as DuckDB reads the dates in their files. */
+  private long lakePartitions() throws Exception {
+    long n = 0;
+    for (ServedTable table : ServedTable.values()) {
+      n += ServingRows.lakeDates(lake.toString(), table).size();
+    }
+    return n;
+  }
+
+  private String row(String sql) throws SQLException {
+    try (Connection c = pg.admin();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      assertTrue(r.next(), sql);
+      return r.getString(1);
     }
   }
 
@@ -318,21 +367,6 @@ class ServingDatabaseTest {
     }
   }
 
-  private Map<String, String> xmins() throws SQLException {
-    Map<String, String> x = new TreeMap<>();
-    try (Connection c = pg.admin();
-        Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT 'u|' || user_id || '|' || pickup_date, xmin::text FROM user_daily UNION ALL "
-                    + "SELECT 'z|' || pu_zone_id || '|' || pickup_date, xmin::text FROM zone_daily")) {
-      while (r.next()) {
-        x.put(r.getString(1), r.getString(2));
-      }
-    }
-    return x;
-  }
-
   private Map<String, String> versions() throws SQLException {
     Map<String, String> v = new TreeMap<>();
     try (Connection c = pg.admin();
@@ -343,27 +377,5 @@ class ServingDatabaseTest {
       }
     }
     return v;
-  }
-
-  private void watchSessions() {
-    while (watching.get()) {
-      try {
-        peakSessions.accumulateAndGet(
-            (int) rows("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tripbeam'"), Math::max);
-        Thread.sleep(20);
-      } catch (SQLException e) {
-        sleepQuietly();
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
-  private static void sleepQuietly() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

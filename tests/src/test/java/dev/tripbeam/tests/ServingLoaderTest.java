@@ -8,7 +8,6 @@ import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.serving.ServingLoader;
 import dev.tripbeam.serving.ServingLogin;
 import dev.tripbeam.serving.ServingSchema;
-import dev.tripbeam.serving.ServingTable;
 import dev.tripbeam.serving.ServingTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +62,10 @@ class ServingLoaderTest {
   @Test
   void migratedTablesHaveTheWritersColumnsAndTypes() throws Exception {
     ServingSchema.migrate(target, login);
-    for (ServingTable table : ServingTable.values()) {
+    for (ServedTable table : ServedTable.values()) {
       List<String> expected = new ArrayList<>();
-      for (Schema.Field f : table.schema().getFields()) {
-        expected.add(f.name() + " " + ServingTable.sqlType(f) + " NOT NULL");
+      for (String column : table.columns) {
+        expected.add(column + " NOT NULL");
       }
       List<String> actual = new ArrayList<>();
       try (Connection c = pg.admin();
@@ -74,25 +73,25 @@ class ServingLoaderTest {
           ResultSet r =
               s.executeQuery(
                   "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '"
-                      + table.table() + "' ORDER BY ordinal_position")) {
+                      + table.table + "' ORDER BY ordinal_position")) {
         while (r.next()) {
           actual.add(r.getString(1) + " " + r.getString(2) + (r.getString(3).equals("NO") ? " NOT NULL" : ""));
         }
       }
-      assertEquals(expected, actual, table.table());
+      assertEquals(expected, actual, table.table);
       List<String> key = new ArrayList<>();
       try (Connection c = pg.admin();
           Statement s = c.createStatement();
           ResultSet r =
               s.executeQuery(
                   "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                      + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '" + table.table() + "'::regclass "
+                      + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = '" + table.table + "'::regclass "
                       + "AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)")) {
         while (r.next()) {
           key.add(r.getString(1));
         }
       }
-      assertEquals(table.key(), key, table.table() + " primary key");
+      assertEquals(table.key, key, table.table + " primary key");
     }
     assertEquals(0, ServingSchema.migrate(target, login), "a second migration finds nothing to do");
   }
@@ -114,7 +113,7 @@ class ServingLoaderTest {
 
     ServingLoader.Result again = level(lake, "load2");
     assertEquals(0, again.datesLoaded(), "the database holds every partition as the lake has it");
-    Map<String, String> xminBefore = xmins();
+    Map<String, String> xminBefore = ServingRows.xmins(pg);
 
     // Date 2024-03-04 replaced by a later run: one user's row changed, one gone, one new; the others identical.
     Files.walk(lake.resolve("aggregated/user_daily/pickup_date=2024-03-04")).filter(Files::isRegularFile)
@@ -131,11 +130,12 @@ class ServingLoaderTest {
     assertEquals(2, replaced.rowsUnchanged());
     assertEquals(1, replaced.rowsDeleted());
     assertEqualsLake(lake);
-    Map<String, String> xminAfter = xmins();
-    for (String unchanged : List.of("plain|2024-03-04", "plain|2024-03-05", "back\\slash \"quoted\" 'single'|2024-03-04")) {
+    Map<String, String> xminAfter = ServingRows.xmins(pg);
+    for (String unchanged :
+        List.of("u|plain|2024-03-04", "u|plain|2024-03-05", "u|back\\slash \"quoted\" 'single'|2024-03-04")) {
       assertEquals(xminBefore.get(unchanged), xminAfter.get(unchanged), unchanged + " was rewritten");
     }
-    assertFalse(xminBefore.get("tab\there|2024-03-04").equals(xminAfter.get("tab\there|2024-03-04")));
+    assertFalse(xminBefore.get("u|tab\there|2024-03-04").equals(xminAfter.get("u|tab\there|2024-03-04")));
 
     // The lake no longer has 2024-03-05 at all: the load removes it.
     Files.walk(lake.resolve("aggregated/user_daily/pickup_date=2024-03-05")).filter(Files::isRegularFile)
@@ -171,24 +171,12 @@ class ServingLoaderTest {
     return ServingLoader.level(target, login, lake.toString(), runId, 2);
   }
 
-  private Map<String, String> xmins() throws Exception {
-    Map<String, String> x = new TreeMap<>();
-    try (Connection c = pg.admin();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery("SELECT user_id, pickup_date::text, xmin::text FROM user_daily")) {
-      while (r.next()) {
-        x.put(r.getString(1) + "|" + r.getString(2), r.getString(3));
-      }
-    }
-    return x;
-  }
-
   /** Every row of both tables equals the lake's (DuckDB over the Parquet files, typed values compared). */
   private void assertEqualsLake(Path lake) throws Exception {
-    for (ServingTable table : ServingTable.values()) {
+    for (ServedTable table : ServedTable.values()) {
       try (Connection c = pg.admin()) {
         assertEquals(
-            ServingRows.inLake(lake.toString(), table), ServingRows.inDatabase(c, table), table.table());
+            ServingRows.inLake(lake.toString(), table), ServingRows.inDatabase(c, table), table.table);
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.tripbeam.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +46,13 @@ final class StreamOutputs {
         Outputs.query("select count(*) from read_parquet('" + output + "/processed/trips/*/*.parquet')").get(0));
   }
 
-  static long processedRows(Path output, String date) throws Exception {
-    Path dir = output.resolve("processed/trips/pickup_date=" + date);
-    if (!Files.isDirectory(dir)) {
-      return 0;
+  /** The processed trips whose id starts with {@code prefix}, as {@code trip_id|tip_cents}, sorted. */
+  static List<String> processedTrips(Path output, String prefix) throws Exception {
+    if (!Outputs.hasFiles(output, "processed/trips/*")) {
+      return List.of();
     }
-    return Long.parseLong(Outputs.query("select count(*) from read_parquet('" + dir + "/*.parquet')").get(0));
+    return Outputs.query("select trip_id, tip_cents from read_parquet('" + output + "/processed/trips/*/*.parquet') "
+        + "where starts_with(trip_id, '" + prefix + "') order by 1, 2");
   }
 
   static long distinctProcessedTrips(Path output) throws Exception {
@@ -82,6 +85,19 @@ final class StreamOutputs {
         ? null
         : "read " + c.get("read_rows") + " vs processed + copies removed + rejected " + sum + "; rejected counts "
             + rejected + " vs rows " + rejectedRows + "; " + c;
+  }
+
+  /**
+   * A stream's zones equal a batch run's over the same events: zone_daily, user_daily and anomalies row for row, the
+   * processed trips in every column but their lineage ({@code source_file}, {@code source_row}: a file's row there, a
+   * topic's offset here), and the rejected records counted by reason.
+   */
+  static void assertEqualToBatch(Path batch, Path stream) throws Exception {
+    assertEquals(Outputs.zoneDaily(batch), Outputs.zoneDaily(stream), "zone_daily: stream vs batch");
+    assertEquals(Outputs.userDaily(batch), Outputs.userDaily(stream), "user_daily: stream vs batch");
+    assertEquals(Outputs.anomalies(batch), Outputs.anomalies(stream), "anomalies: stream vs batch");
+    assertEquals(Outputs.processedContent(batch), Outputs.processedContent(stream), "processed trips: stream vs batch");
+    assertEquals(Outputs.rejectedByReason(batch), Outputs.rejectedByReason(stream), "rejected by reason");
   }
 
   static String pickupText(String line) {
