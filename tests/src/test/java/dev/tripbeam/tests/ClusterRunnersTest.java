@@ -108,14 +108,8 @@ class ClusterRunnersTest {
   @Order(1)
   void sliceIsIdenticalOnEveryRunnerAndCluster() throws Exception {
     Path slice = RealFiles.yellowSlice(tmp);
-    Path app = tmp.resolve("app");
-    dev.tripbeam.pipeline.generate.GenerateTrips.generate(
-        dev.tripbeam.pipeline.generate.GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=30", "--trips=300", "--days=2", "--files=1", "--seed=3", "--output=" + app,
-              "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    String input = slice + "," + app.resolve("*.parquet");
+    Path app = Generated.appTrips(tmp.resolve("app"), "parquet", "--users=30", "--trips=300", "--days=2", "--seed=3");
+    String input = slice + "," + app;
     TripPipeline.Outcome direct = DirectRun.run(input, tmp.resolve("direct"));
     Map<String, Path> outputs = new LinkedHashMap<>();
     Map<String, ForkedRun> runs = new LinkedHashMap<>();
@@ -185,10 +179,7 @@ class ClusterRunnersTest {
   void sparkJobSurvivesAKilledWorker() throws Exception {
     Path output = tmp.resolve("spark-fault");
     Path events = java.nio.file.Files.createDirectories(tmp.resolve("spark-events"));
-    int uiPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      uiPort = s.getLocalPort();
-    }
+    int uiPort = Ports.free();
     String driver = "http://127.0.0.1:" + uiPort + "/api/v1/applications";
     ProcessBuilder job =
         sparkClient(

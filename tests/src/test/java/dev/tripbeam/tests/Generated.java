@@ -27,6 +27,14 @@ final class Generated {
    * the bundled yellow CSV unless given) and returns the files, sorted.
    */
   static List<Path> appTripFiles(Path dir, String format, String... settings) throws Exception {
+    generate(dir, format, settings);
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith("." + format)).sorted().toList();
+    }
+  }
+
+  /** Generates as {@link #appTripFiles} does; returns the generator's counts (rows, invalid rows, copies). */
+  static long[] generate(Path dir, String format, String... settings) throws Exception {
     List<String> args = new ArrayList<>(List.of(settings));
     if (args.stream().noneMatch(a -> a.startsWith("--files="))) {
       args.add("--files=1");
@@ -36,10 +44,7 @@ final class Generated {
     }
     args.add("--format=" + format);
     args.add("--output=" + dir);
-    GenerateTrips.generate(GenerateTrips.Settings.parse(args.toArray(new String[0])));
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith("." + format)).sorted().toList();
-    }
+    return GenerateTrips.generate(GenerateTrips.Settings.parse(args.toArray(new String[0])));
   }
 
   /** {@link #appTripFiles} for one file: the file. */

@@ -1,7 +1,6 @@
 package dev.tripbeam.tests;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ final class LocalKafka implements AutoCloseable {
 
   /** Starts a broker whose data and log live under {@code dir}, on a free port (and the next one, its controller's). */
   static LocalKafka start(Path dir) throws Exception {
-    int port = freePortPair();
+    int port = Ports.freePair();
     LocalKafka kafka = new LocalKafka(dir, port);
     kafka.script("start");
     return kafka;
@@ -86,20 +85,5 @@ final class LocalKafka implements AutoCloseable {
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException("kafka-broker.sh " + verb + " failed:\n" + out);
     }
-  }
-
-  private static int freePortPair() throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      try (ServerSocket next = new ServerSocket(port + 1)) {
-        return port;
-      } catch (IOException taken) {
-        // the controller's port is in use: try another pair
-      }
-    }
-    throw new IOException("no two free consecutive ports on 127.0.0.1");
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tripbeam.pipeline.TripPipeline;
-import dev.tripbeam.pipeline.generate.GenerateTrips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,22 +53,13 @@ class PerUserOutputsTest {
       }
     }
     Path templateFile = Files.write(tmp.resolve("templates.csv"), templates);
+    String[] settings = {
+      "--users=40", "--trips=600", "--days=2", "--seed=5", "--anomalyRate=0.02", "--templates=" + templateFile
+    };
     Path app = tmp.resolve("app");
-    generated =
-        GenerateTrips.generate(
-            GenerateTrips.Settings.parse(
-                new String[] {
-                  "--users=40", "--trips=600", "--days=2", "--files=1", "--seed=5", "--anomalyRate=0.02",
-                  "--output=" + app,
-                  "--templates=" + templateFile
-                }));
+    generated = Generated.generate(app, "parquet", settings);
     jsonTwin = tmp.resolve("app-json");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=40", "--trips=600", "--days=2", "--files=1", "--seed=5", "--anomalyRate=0.02",
-              "--format=jsonl", "--output=" + jsonTwin, "--templates=" + templateFile
-            }));
+    Generated.generate(jsonTwin, "jsonl", settings);
     model = new ReferenceModel(jsonFiles(), RealFiles.ZONES);
     String input = app.resolve("*.parquet").toString();
     direct = DirectRun.run(input, tmp.resolve("direct"));

@@ -14,4 +14,17 @@ final class Ports {
       return s.getLocalPort();
     }
   }
+
+  /** A free port whose next port is free too (a Kafka broker and its controller). */
+  static int freePair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = free();
+      try (ServerSocket next = new ServerSocket(port + 1, 1, InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // the controller's port is in use: try another pair
+      }
+    }
+    throw new IOException("no two free consecutive ports on 127.0.0.1");
+  }
 }

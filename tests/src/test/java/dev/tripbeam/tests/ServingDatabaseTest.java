@@ -266,10 +266,7 @@ class ServingDatabaseTest {
   @Test
   @Order(6)
   void aReloadWhileTheDatabaseIsDownExits3WithTheCause() throws Exception {
-    int closed;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
+    int closed = Ports.free();
     List<String> args = new ArrayList<>(List.of("--serveOnly=true", "--output=" + lake, "--runId=s5", "--logDir=" + logs,
         "--servingJdbcUrl=jdbc:postgresql://127.0.0.1:" + closed + "/tripbeam"));
     ProcessBuilder pb = ForkedRun.start("flink", List.of(), args.toArray(new String[0]));

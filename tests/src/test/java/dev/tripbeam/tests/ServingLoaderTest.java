@@ -150,10 +150,7 @@ class ServingLoaderTest {
   void aDatabaseThatIsDownOrRefusesTheLoginFailsTheLoadWithItsCause() throws Exception {
     Path lake = tmp.resolve("lake-down");
     writeZoneDaily(lake, "run1", "2024-03-04", List.of(zone(1, "EWR", "Newark Airport")));
-    int closed;
-    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      closed = socket.getLocalPort();
-    }
+    int closed = Ports.free();
     ServingLoader.Result down =
         ServingLoader.level(
             ServingTarget.parse("jdbc:postgresql://127.0.0.1:" + closed + "/tripbeam"), login, lake.toString(), "x", 4);

@@ -1,6 +1,5 @@
 package dev.tripbeam.tests;
 
-import dev.tripbeam.pipeline.generate.GenerateTrips;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,17 +62,11 @@ public final class StreamingBenchmark {
   }
 
   private static void throughput(LocalKafka kafka, long events, Path work, String outOfOrderness) throws Exception {
-    Path generated = work.resolve("generated");
-    GenerateTrips.generate(
-        GenerateTrips.Settings.parse(
-            new String[] {
-              "--users=" + Math.max(100, events / 20), "--trips=" + events, "--days=7", "--files=1", "--seed=21",
-              "--format=jsonl", "--output=" + generated, "--templates=" + RealFiles.YELLOW_CSV
-            }));
-    List<String> lines;
-    try (Stream<Path> files = Files.list(generated)) {
-      lines = StreamOutputs.inPickupOrder(Files.readAllLines(files.findFirst().orElseThrow()));
-    }
+    List<String> lines =
+        StreamOutputs.inPickupOrder(
+            Files.readAllLines(
+                Generated.appTrips(work.resolve("generated"), "jsonl", "--users=" + Math.max(100, events / 20),
+                    "--trips=" + events, "--days=7", "--seed=21")));
     kafka.createTopic("throughput", 2);
     kafka.produce("throughput", 2, lines);
     Path output = work.resolve("throughput-lake");
