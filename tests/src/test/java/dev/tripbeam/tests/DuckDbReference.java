@@ -69,7 +69,8 @@ final class DuckDbReference implements AutoCloseable {
                       + "], columns = {'line': 'VARCHAR'}, header = true, delim = E'\\x01', quote = '', "
                       + "escape = '', auto_detect = false, strict_mode = false)"));
       s.execute(
-          "create temp table app_lines as select line, json_valid(line) and json_type(line::json) = 'OBJECT' as obj "
+          "create temp table app_lines as select line, case when json_valid(line) then json_type(line::json) = 'OBJECT' "
+              + "else false end as obj "
               + "from "
               + (appJsonl.isEmpty()
                   ? "(select ''::varchar as line where false)"
