@@ -69,13 +69,14 @@ final class DuckDbReference implements AutoCloseable {
                       + "], columns = {'line': 'VARCHAR'}, header = true, delim = E'\\x01', quote = '', "
                       + "escape = '', auto_detect = false, strict_mode = false)"));
       s.execute(
-          "create temp table app_lines as select line, case when json_valid(line) then json_type(line::json) = 'OBJECT' "
-              + "else false end as obj "
+          "create temp table app_lines as select *, case when obj then line else '{}' end as doc from (select line, "
+              + "case when json_valid(line) then json_type(line::json) = 'OBJECT' else false end as obj "
               + "from "
               + (appJsonl.isEmpty()
                   ? "(select ''::varchar as line where false)"
                   : "read_csv([" + appList + "], columns = {'line': 'VARCHAR'}, header = false, delim = E'\\x01', "
-                      + "quote = '', escape = '', auto_detect = false, strict_mode = false)"));
+                      + "quote = '', escape = '', auto_detect = false, strict_mode = false)")
+              + ")");
       // 1 VendorID, 2 pickup, 3 dropoff, 4 passenger_count, 5 trip_distance, 8 PU, 9 DO, 10 payment_type,
       // 11 fare_amount, 14 tip_amount, 15 tolls_amount, 17 total_amount.
       s.execute(
@@ -106,26 +107,26 @@ final class DuckDbReference implements AutoCloseable {
                       + "DOLocationID, cents(fare_amount::varchar), cents(tip_amount::varchar), "
                       + "cents(tolls_amount::varchar), cents(total_amount::varchar), payment_type::integer "
                       + "from read_parquet([" + parquetList + "])")
-              + " union all select 'app', case when obj then v(j(line, 'trip_id')) end, "
-              + "  case when obj then v(j(line, 'user_id')) end, "
-              + "  not obj or not (instant_ok(j(line, 'pickup_ts')) and instant_ok(j(line, 'dropoff_ts')) "
-              + "    and int_ok(j(line, 'pu_zone_id')) and int_ok(j(line, 'do_zone_id')) "
-              + "    and int_ok(j(line, 'passenger_count')) and int_ok(j(line, 'payment_type')) "
-              + "    and dbl(j(line, 'distance_miles')) is not null and cents_ok(j(line, 'fare_cents')) "
-              + "    and cents_ok(j(line, 'tip_cents')) and cents_ok(j(line, 'tolls_cents')) "
-              + "    and cents_ok(j(line, 'total_cents'))), "
+              + " union all select 'app', case when obj then v(j(doc, 'trip_id')) end, "
+              + "  case when obj then v(j(doc, 'user_id')) end, "
+              + "  not obj or not (instant_ok(j(doc, 'pickup_ts')) and instant_ok(j(doc, 'dropoff_ts')) "
+              + "    and int_ok(j(doc, 'pu_zone_id')) and int_ok(j(doc, 'do_zone_id')) "
+              + "    and int_ok(j(doc, 'passenger_count')) and int_ok(j(doc, 'payment_type')) "
+              + "    and dbl(j(doc, 'distance_miles')) is not null and cents_ok(j(doc, 'fare_cents')) "
+              + "    and cents_ok(j(doc, 'tip_cents')) and cents_ok(j(doc, 'tolls_cents')) "
+              + "    and cents_ok(j(doc, 'total_cents'))), "
               + "  null, "
-              + "  case when obj then instant(j(line, 'pickup_ts')) end, "
-              + "  case when obj then instant(j(line, 'dropoff_ts')) end, "
-              + "  case when obj then dbl(j(line, 'passenger_count'))::integer end, "
-              + "  case when obj then dbl(j(line, 'distance_miles')) end, "
-              + "  case when obj then dbl(j(line, 'pu_zone_id'))::integer end, "
-              + "  case when obj then dbl(j(line, 'do_zone_id'))::integer end, "
-              + "  case when obj then dbl(j(line, 'fare_cents'))::bigint end, "
-              + "  case when obj then dbl(j(line, 'tip_cents'))::bigint end, "
-              + "  case when obj then dbl(j(line, 'tolls_cents'))::bigint end, "
-              + "  case when obj then dbl(j(line, 'total_cents'))::bigint end, "
-              + "  case when obj then dbl(j(line, 'payment_type'))::integer end "
+              + "  case when obj then instant(j(doc, 'pickup_ts')) end, "
+              + "  case when obj then instant(j(doc, 'dropoff_ts')) end, "
+              + "  case when obj then dbl(j(doc, 'passenger_count'))::integer end, "
+              + "  case when obj then dbl(j(doc, 'distance_miles')) end, "
+              + "  case when obj then dbl(j(doc, 'pu_zone_id'))::integer end, "
+              + "  case when obj then dbl(j(doc, 'do_zone_id'))::integer end, "
+              + "  case when obj then dbl(j(doc, 'fare_cents'))::bigint end, "
+              + "  case when obj then dbl(j(doc, 'tip_cents'))::bigint end, "
+              + "  case when obj then dbl(j(doc, 'tolls_cents'))::bigint end, "
+              + "  case when obj then dbl(j(doc, 'total_cents'))::bigint end, "
+              + "  case when obj then dbl(j(doc, 'payment_type'))::integer end "
               + "from app_lines");
       // TLC times are New York readings: each has an EDT instant (l + 4 h), an EST one (l + 5 h), both (fall back)
       // or neither (spring forward). Of the possible pairs the shortest positive trip wins, on a tie the earlier

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * its zones (every column of the processed trips but their lineage, the aggregates, the rejected counts by reason)
  * equal a batch run's over the same events as a file; late, malformed and duplicate events land where they belong
  * with their reasons and counts; a job stopped with a savepoint and restarted from it as a later version (one more
- * step) loses and duplicates nothing; an unknown topic is a one-line error; no user id or trip id reaches the console
- * or the logs. Every wait ends on the job's outputs; the class timeout guards a hang.
+ * step) loses and duplicates nothing; an unknown topic is a one-line error; no user id or trip id reaches the console,
+ * the logs or the count panes. Every wait ends on the job's outputs; the class timeout guards a hang.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -222,6 +222,10 @@ class StreamingKafkaTest {
   void noUserIdOrTripIdInTheConsoleOrTheLogs() throws Exception {
     stream.close();
     texts.addAll(stream.texts());
+    // The stream's own report: its count panes.
+    Map<String, String> counts = PersonalData.files(output.resolve("_streaming/counts"));
+    assertFalse(counts.isEmpty(), "the count panes");
+    texts.addAll(counts.values());
     PersonalData ids = PersonalData.inLines(produced);
     assertTrue(ids.userIds.size() > 10, "the events name users");
     for (int i = 0; i < texts.size(); i++) {
