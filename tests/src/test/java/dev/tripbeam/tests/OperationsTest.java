@@ -30,9 +30,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator sees of a run on a real S3 server (s3proxy on 127.0.0.1) through embedded Flink in its own JVM:
- * tripbeam's log lines as JSON with the run's context, and no user id, trip id or secret in the console or any log
- * file; the CloudWatch metrics file equal to the report; the run page loaded in a real headless Chromium (Debian's
+ * What an operator sees of a run on a real S3 server (s3proxy on 127.0.0.1) through embedded Flink in its own JVM, over
+ * generated app lines made dirty (a truncated line and a copy with another fare per file): the report's counts equal
+ * DuckDB's over the same lines; tripbeam's log lines as JSON with the run's context, and no user id, trip id or secret
+ * in the console or any log file; the CloudWatch metrics file equal to the report; the run page loaded in a real headless Chromium (Debian's
  * package) showing the report's counts; and S3 refusing the credentials (403) as an error, not as an empty lake.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
