@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +20,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,7 +48,6 @@ import org.postgresql.copy.CopyIn;
  * tables and a {@link Result} (a row in {@code serving_loads} when it succeeded).
  */
 public final class ServingLoader {
-  static final String APPLICATION_NAME = "tripbeam";
   private static final int COPY_CHUNK_BYTES = 1 << 20;
 
   private ServingLoader() {}
@@ -127,7 +124,7 @@ public final class ServingLoader {
       ServingSchema.migrate(target, login);
       List<Task> tasks = new ArrayList<>();
       Map<ServingTable, Map<String, String>> held;
-      try (Connection c = connect(target, login)) {
+      try (Connection c = ServingSessions.open(target, login)) {
         held = heldVersions(c);
       }
       for (ServingTable table : ServingTable.values()) {
@@ -150,7 +147,7 @@ public final class ServingLoader {
                 + " of " + tasks.size() + " date(s) not done");
       }
       Result result = counts.result("loaded", null, start);
-      try (Connection c = connect(target, login)) {
+      try (Connection c = ServingSessions.open(target, login)) {
         record(c, runId, start, result);
       }
       return result;
@@ -192,7 +189,7 @@ public final class ServingLoader {
       Thread worker =
           new Thread(
               () -> {
-                try (Connection c = connect(target, login)) {
+                try (Connection c = ServingSessions.open(target, login)) {
                   c.setAutoCommit(false);
                   Map<ServingTable, Boolean> staged = new HashMap<>();
                   Task task;
@@ -234,40 +231,6 @@ public final class ServingLoader {
       throw io;
     } else if (e != null) {
       throw (RuntimeException) e;
-    }
-  }
-
-  private static final String TOO_MANY_CONNECTIONS = "53300";
-  private static final int CONNECT_ATTEMPTS = 6;
-  private static final long CONNECT_RETRY_MILLIS = 20;
-
-  /**
-   * A session as the login's role. A role at its {@code CONNECTION LIMIT} refuses a session for a moment after one of
-   * its sessions closed (the server counts a backend until it has exited), so a refusal for too many connections
-   * ({@value #TOO_MANY_CONNECTIONS}) is tried again for 100 ms: long enough for a closed backend to exit, too short for
-   * a session in use to end, so a load that wants one session more than the role allows still fails.
-   */
-  static Connection connect(ServingTarget target, ServingLogin login) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", login.user());
-    p.setProperty("password", login.password());
-    p.setProperty("ApplicationName", APPLICATION_NAME);
-    p.setProperty("connectTimeout", "10");
-    p.setProperty("tcpKeepAlive", "true");
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return DriverManager.getConnection(target.url(), p);
-      } catch (SQLException e) {
-        if (!TOO_MANY_CONNECTIONS.equals(e.getSQLState()) || attempt == CONNECT_ATTEMPTS) {
-          throw e;
-        }
-        try {
-          Thread.sleep(CONNECT_RETRY_MILLIS);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
     }
   }
 

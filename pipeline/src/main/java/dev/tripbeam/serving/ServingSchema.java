@@ -24,7 +24,7 @@ public final class ServingSchema {
     source.setURL(target.url());
     source.setUser(login.user());
     source.setPassword(login.password());
-    source.setApplicationName(ServingLoader.APPLICATION_NAME);
+    source.setApplicationName(ServingSessions.APPLICATION_NAME);
     source.setConnectTimeout(10);
     try {
       return Flyway.configure()
