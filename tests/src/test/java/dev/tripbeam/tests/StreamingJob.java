@@ -181,9 +181,4 @@ final class StreamingJob implements AutoCloseable {
         + ",\"tip_cents\":" + tipCents + ",\"tolls_cents\":0,\"total_cents\":" + (fareCents + tipCents + 150)
         + ",\"payment_type\":1}";
   }
-
-  /** The New York date of an event's pickup. */
-  static String pickupDate(String line) {
-    return Instant.parse(StreamOutputs.pickupText(line)).atZone(NEW_YORK).toLocalDate().toString();
-  }
 }

@@ -85,8 +85,7 @@ class StreamingKafkaTest {
   private StreamingJob startStream(String mainClass, String extraClasspath, String... extra) throws Exception {
     List<String> all = args(extra);
     all.add("--kafkaBootstrapServers=" + kafka.bootstrap());
-    StreamingJob job = StreamingJob.start(tmp, output, mainClass, extraClasspath, all);
-    return job;
+    return StreamingJob.start(tmp, output, mainClass, extraClasspath, all);
   }
 
   private Map<String, Long> counts() throws IOException {
