@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates the Glue Data Catalog tables of the lake's zones through Athena: the database, then one CREATE EXTERNAL TABLE
-# per zone from catalog/*.sql (generated from the writers' schemas by dev.tripbeam.catalog.AthenaDdl; partitioned
+# per zone from catalog/*.sql (generated from the writers' schemas by dev.tripbeam.tools.catalog.AthenaDdl; partitioned
 # zones use partition projection, so a new pickup date is queryable as soon as it is published).
 #   create-catalog.sh [--dry-run]   --dry-run prints the exact aws CLI calls and calls nothing
 #   create-catalog.sh --help        this text

@@ -41,7 +41,7 @@ $PRINT_STEP || [[ "$CLUSTER_ID" =~ ^j-[A-Z0-9]+$ ]] || { echo "submit: give the 
 REGION=${AWS_REGION:-us-east-1}
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
 JAR_VERSION=${JAR_VERSION:-0.1.0-SNAPSHOT}
-MAIN=dev.tripbeam.pipeline.TripPipeline
+MAIN=dev.tripbeam.cli.TripCommand
 
 json_string() {
   local s=${1//\\/\\\\}

@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # Shared by the benchmark scripts (sourced, not run): Java 17, GNU time, the JVM flags Beam's runners need, and the
-# generated data sets under $BENCH_DIR. Callers set BENCH_DIR and FLINK_CP before calling generate.
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# generated data sets under $BENCH_DIR. Callers set BENCH_DIR before calling generate; the generator runs from the
+# tools module (not shaded into the job jars), built by `mvn install`.
+# shellcheck source=java17.sh
+source "$(dirname "${BASH_SOURCE[0]}")/java17.sh"
 [ -x /usr/bin/time ] || { echo "benchmark: needs GNU time (apt-get install time)" >&2; exit 2; }
-# shellcheck disable=SC2034 # OPENS, WALL, RSS and CPU are for the scripts that source this file
+# shellcheck disable=SC2034 # OPENS, TOOLS_CP, WALL, RSS and CPU are for the scripts that source this file
 OPENS=(--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED)
 DATA=tests/data/nyc_tlc
+TOOLS_CP="tools/target/classes:$(cat tools/target/runtime.classpath 2>/dev/null)"
 TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
 
 # generate SIZE [DIR [GENERATOR OPTIONS...]]: app-format Parquet of SIZE trips (default: $BENCH_DIR/app-SIZE, raw files
@@ -18,7 +18,7 @@ generate() {
   shift $(( $# < 2 ? $# : 2 ))
   if [ ! -f "$dir/.complete" ]; then
     rm -rf "$dir"
-    java -Xmx4g -cp "$FLINK_CP" dev.tripbeam.pipeline.generate.GenerateTrips --trips="$size" \
+    java -Xmx4g -cp "$TOOLS_CP" dev.tripbeam.tools.generate.GenerateTrips --trips="$size" \
       --users=$(( size / 2 > 0 ? size / 2 : 1 )) --files=$(( size / 500000 > 2 ? size / 500000 : 2 )) \
       --templates="$TEMPLATES" --output="$dir" "$@"
     touch "$dir/.complete"

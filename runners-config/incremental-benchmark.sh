@@ -32,7 +32,7 @@ mkdir -p "$BENCH_DIR"
 ADD="$BENCH_DIR/add-20k"
 generate 20000 "$ADD" --users=10000 --files=1 --seed=7 --start=2024-03-11 --days=1
 
-JOB=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner --incremental=true)
+JOB=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.cli.TripCommand --runner=FlinkRunner --incremental=true)
 
 for size in $SIZES; do
   base="$BENCH_DIR/lake-$ARM-$size"

@@ -11,10 +11,8 @@ PORT=${PG_PORT:-5433}
 PASSWORD=tripbeam-local-5e1d
 DIR=target/local-postgres
 PID_FILE=$DIR/java.pid
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# shellcheck source=java17.sh
+source runners-config/java17.sh
 
 running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
 

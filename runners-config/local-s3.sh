@@ -8,10 +8,8 @@ cd "$(dirname "$0")/.."
 PORT=${S3_PORT:-9000}
 DIR=target/local-s3
 PID_FILE=$DIR/s3proxy.pid
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# shellcheck source=java17.sh
+source runners-config/java17.sh
 
 running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
 

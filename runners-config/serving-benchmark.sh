@@ -13,10 +13,8 @@ CONNECTIONS=${CONNECTIONS:-4}
 RESULTS=${RESULTS:-docs/serving-results.tsv}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tripbeam-serving-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# shellcheck source=java17.sh
+source runners-config/java17.sh
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/serving-results.tsv' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
 mvn -q -B -DskipTests install

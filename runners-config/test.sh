@@ -4,10 +4,8 @@
 # real Flink and Spark cluster suite (-Dcluster.tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# shellcheck source=java17.sh
+source runners-config/java17.sh
 missing=()
 command -v shellcheck > /dev/null || missing+=(shellcheck)
 [ -x /usr/bin/chromium ] || missing+=(chromium)

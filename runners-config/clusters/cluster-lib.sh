@@ -2,10 +2,8 @@
 # Shared by flink-cluster.sh and spark-cluster.sh (sourced): processes recorded by PID files in $PIDS, each with its
 # output in $LOGS/<name>.out. Flink 1.19 and Spark 3.5 need Java 17: prefer it when the machine has another default.
 
-if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-  export PATH="$JAVA_HOME/bin:$PATH"
-fi
+# shellcheck source=../java17.sh
+source "$HERE/../java17.sh"
 
 # jars_classpath DIR: the jars of DIR joined with ':'.
 jars_classpath() {

@@ -158,7 +158,7 @@ case "${1:-}" in
     nohup java -Xmx1g "${OPENS[@]}" -Dlog.file="$log" -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" \
       -cp "$jar:$(jars_classpath "$DIR/application"):$(jars_classpath "$HOME_DIR/lib")" \
       org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint --configDir "$HOME_DIR/conf" \
-      -D execution.attached=true --job-classname dev.tripbeam.pipeline.TripPipeline --runner=FlinkRunner "$@" \
+      -D execution.attached=true --job-classname dev.tripbeam.cli.TripCommand --runner=FlinkRunner "$@" \
       > "$HOME_DIR/log/application-jobmanager.out" 2>&1 &
     echo $! > "$PIDS/application-jobmanager.pid"
     # The job jar on the TaskManagers too (YARN ships it with the application; standalone reads it from usrlib/).
@@ -175,7 +175,7 @@ case "${1:-}" in
     shift
     FLINK_CONF_DIR=$HOME_DIR/conf java "${OPENS[@]}" -Dlog.file="$HOME_DIR/log/client.log" \
       -Dlog4j.configurationFile="file:$HOME_DIR/conf/log4j.properties" -cp "$(jars_classpath "$HOME_DIR/lib")" \
-      org.apache.flink.client.cli.CliFrontend run -m 127.0.0.1:8081 -c dev.tripbeam.pipeline.TripPipeline "$jar" \
+      org.apache.flink.client.cli.CliFrontend run -m 127.0.0.1:8081 -c dev.tripbeam.cli.TripCommand "$jar" \
       --runner=FlinkRunner "$@"
     ;;
   *) echo "usage: $0 install|start|stop|status|pids|add-taskmanager NAME|run JOB_JAR ARGS...|application JOB_JAR ARGS..." >&2; exit 2 ;;

@@ -68,7 +68,7 @@ case "${1:-}" in
     jar=$1
     shift
     java "${OPENS_ARGS[@]}" -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmit \
-      --master spark://127.0.0.1:7077 --deploy-mode client --class dev.tripbeam.pipeline.TripPipeline \
+      --master spark://127.0.0.1:7077 --deploy-mode client --class dev.tripbeam.cli.TripCommand \
       --conf "spark.driver.extraJavaOptions=$OPENS" --conf "spark.executor.extraJavaOptions=$OPENS" \
       --conf spark.executor.memory=1g "$jar" --runner=SparkRunner --sparkMaster=spark://127.0.0.1:7077 "$@"
     ;;

@@ -32,7 +32,7 @@ public final class ParquetRecords {
     long count = 0;
     try (seekable;
         ParquetReader<GenericRecord> reader =
-            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(seekable, path))
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(seekable, path), HadoopConf.copy())
                 .withDataModel(GenericData.get())
                 .build()) {
       GenericRecord row;

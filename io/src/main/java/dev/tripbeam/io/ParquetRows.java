@@ -6,6 +6,7 @@ import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 
 /**
@@ -13,6 +14,12 @@ import org.apache.parquet.hadoop.ParquetFileReader;
  * holds as written, independent of the steps that wrote it.
  */
 public final class ParquetRows {
+  /**
+   * One set of read options for every footer: a new set parses Hadoop's configuration again, which cost more than the
+   * footer itself (about 2 ms a file; a zone of 1,581 files took 4-5 s).
+   */
+  private static final ParquetReadOptions OPTIONS = ParquetReadOptions.builder(HadoopConf.copy()).build();
+
   private ParquetRows() {}
 
   /** The rows of every {@code .parquet} file under {@code directory} (any depth, on any Beam file system); 0 if none. */
@@ -34,7 +41,7 @@ public final class ParquetRows {
       channel.close();
       throw new IOException("the file system of " + path + " cannot seek, which Parquet needs");
     }
-    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(seekable, path))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(seekable, path), OPTIONS)) {
       return reader.getRecordCount();
     }
   }

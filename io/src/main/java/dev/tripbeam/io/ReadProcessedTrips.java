@@ -52,7 +52,8 @@ public final class ReadProcessedTrips extends PTransform<PCollection<String>, PC
       long rows = 0;
       try (SeekableByteChannel channel = file.openSeekable();
           ParquetReader<GenericRecord> reader =
-              AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, file.getMetadata().resourceId().toString()))
+              AvroParquetReader.<GenericRecord>builder(
+                      new ChannelInputFile(channel, file.getMetadata().resourceId().toString()), HadoopConf.copy())
                   .withDataModel(GenericData.get())
                   .build()) {
         GenericRecord record;

@@ -1,5 +1,8 @@
 package dev.tripbeam.io;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.model.RawTrip;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,7 +12,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -19,9 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.zip.GZIPInputStream;
 import org.apache.avro.LogicalType;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -173,7 +173,7 @@ public final class TripFileReader {
       throws IOException, UnreadableFileException {
     try (SeekableByteChannel channel = opener.openSeekable();
         ParquetReader<GenericRecord> reader =
-            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, path))
+            AvroParquetReader.<GenericRecord>builder(new ChannelInputFile(channel, path), HadoopConf.copy())
                 .withDataModel(GenericData.get())
                 .build()) {
       GenericRecord record = reader.read();

@@ -2,6 +2,7 @@ package dev.tripbeam.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.io.Messages;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ public final class ServingLogin {
     try (SecretsManagerClient client = builder.build()) {
       secret = client.getSecretValue(GetSecretValueRequest.builder().secretId(secretArn).build()).secretString();
     } catch (RuntimeException e) {
-      throw new IOException("cannot read the serving secret " + secretArn + ": " + ServingLoader.firstLine(e.getMessage()));
+      throw new IOException("cannot read the serving secret " + secretArn + ": " + Messages.firstLine(e.getMessage(), "no detail"));
     }
     JsonNode json;
     try {

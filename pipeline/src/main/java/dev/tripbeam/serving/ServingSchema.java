@@ -1,5 +1,6 @@
 package dev.tripbeam.serving;
 
+import dev.tripbeam.io.Messages;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -36,7 +37,7 @@ public final class ServingSchema {
           .migrationsExecuted;
     } catch (FlywayException e) {
       throw new IllegalStateException(
-          "cannot migrate the serving schema: " + ServingLoader.firstLine(e.getMessage()), e);
+          "cannot migrate the serving schema: " + Messages.firstLine(e.getMessage(), "no detail"), e);
     }
   }
 }

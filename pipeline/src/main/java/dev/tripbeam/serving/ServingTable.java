@@ -1,6 +1,7 @@
 package dev.tripbeam.serving;
 
 import dev.tripbeam.io.AvroRecords;
+import dev.tripbeam.lake.LakeZone;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -12,35 +13,32 @@ import org.apache.avro.Schema;
  * {@link #sqlType} gives.
  */
 public enum ServingTable {
-  USER_DAILY("user_daily", "aggregated/user_daily", AvroRecords.USER_DAILY, List.of("user_id", "pickup_date")),
-  ZONE_DAILY("zone_daily", "aggregated/zone_daily", AvroRecords.ZONE_DAILY, List.of("pickup_date", "pu_zone_id"));
+  USER_DAILY(LakeZone.USER_DAILY, List.of("user_id", LakeZone.PARTITION_COLUMN)),
+  ZONE_DAILY(LakeZone.ZONE_DAILY, List.of(LakeZone.PARTITION_COLUMN, "pu_zone_id"));
 
   /** The date column every served table has; the lake partitions the zones by it. */
-  public static final String DATE_COLUMN = "pickup_date";
+  public static final String DATE_COLUMN = LakeZone.PARTITION_COLUMN;
 
-  private final String table;
-  private final String zone;
-  private final Schema schema;
+  private final LakeZone zone;
   private final List<String> key;
 
-  ServingTable(String table, String zone, Schema schema, List<String> key) {
-    this.table = table;
+  ServingTable(LakeZone zone, List<String> key) {
     this.zone = zone;
-    this.schema = schema;
     this.key = key;
   }
 
+  /** The table's name: the zone's. */
   public String table() {
-    return table;
+    return zone.zoneName();
   }
 
   /** The zone's folder under the lake root. */
   public String zone() {
-    return zone;
+    return zone.location();
   }
 
   public Schema schema() {
-    return schema;
+    return zone.schema();
   }
 
   public List<String> key() {
@@ -49,7 +47,7 @@ public enum ServingTable {
 
   public List<String> columns() {
     List<String> columns = new ArrayList<>();
-    schema.getFields().forEach(f -> columns.add(f.name()));
+    schema().getFields().forEach(f -> columns.add(f.name()));
     return columns;
   }
 

@@ -3,8 +3,8 @@ package dev.tripbeam.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tripbeam.pipeline.RunReport;
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.report.RunReport;
+import dev.tripbeam.run.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class BadInputTest {
     Files.writeString(in.resolve(".complete"), "done\n");
     Files.writeString(in.resolve(".truncated.csv.crc"), "crc");
 
-    TripPipeline.Outcome outcome = DirectRun.run(in.resolve("*").toString(), tmp.resolve("out"));
+    Outcome outcome = DirectRun.run(in.resolve("*").toString(), tmp.resolve("out"));
     RunReport report = outcome.report;
 
     long cutRows = report.read() - 10 - 1;

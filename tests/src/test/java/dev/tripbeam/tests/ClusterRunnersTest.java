@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.cli.TripCommand;
+import dev.tripbeam.run.Outcome;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class ClusterRunnersTest {
     command.addAll(
         List.of(
             "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("flink"),
-            TripPipeline.class.getName(), "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--parallelism=2",
+            TripCommand.class.getName(), "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081", "--parallelism=2",
             "--filesToStage=" + jar, "--input=" + input, "--output=" + output));
     return new ProcessBuilder(command);
   }
@@ -79,7 +80,7 @@ class ClusterRunnersTest {
         List.of(
             "-Dspark.executor.extraJavaOptions=" + opens, "-Dspark.executor.memory=1g",
             "-cp", jar + File.pathSeparator + Clusters.clusterClasspath("spark"),
-            TripPipeline.class.getName(), "--runner=SparkRunner", "--sparkMaster=spark://127.0.0.1:7077",
+            TripCommand.class.getName(), "--runner=SparkRunner", "--sparkMaster=spark://127.0.0.1:7077",
             "--filesToStage=" + jar, "--input=" + input, "--output=" + output));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -110,7 +111,7 @@ class ClusterRunnersTest {
     Path slice = RealFiles.yellowSlice(tmp);
     Path app = Generated.appTrips(tmp.resolve("app"), "parquet", "--users=30", "--trips=300", "--days=2", "--seed=3");
     String input = slice + "," + app;
-    TripPipeline.Outcome direct = DirectRun.run(input, tmp.resolve("direct"));
+    Outcome direct = DirectRun.run(input, tmp.resolve("direct"));
     Map<String, Path> outputs = new LinkedHashMap<>();
     Map<String, ForkedRun> runs = new LinkedHashMap<>();
     runs.put("flink-embedded", ForkedRun.main("flink", tmp.resolve("flink-embedded"), "--input=" + input, "--output=" + tmp.resolve("flink-embedded")));

@@ -84,7 +84,7 @@ final class Clusters {
     command.addAll(
         List.of(
             "-cp", jar + File.pathSeparator + clusterClasspath("flink"),
-            "dev.tripbeam.pipeline.TripPipeline", "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081",
+            "dev.tripbeam.cli.TripCommand", "--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081",
             "--parallelism=2", "--filesToStage=" + jar, "--streaming=true", "--kafkaBootstrapServers=" + bootstrap,
             "--kafkaTopic=" + topic, "--output=" + output, "--paneInterval=2s", "--checkpointInterval=2s"));
     command.addAll(Arrays.asList(extra));

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.tools.catalog.AthenaDdl;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.tripbeam.catalog.AthenaDdl;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -58,6 +58,8 @@ class EmrBootstrapTest {
       scripts.filter(p -> p.toString().endsWith(".sh")).map(Path::toString).sorted().forEach(command::add);
     }
     command.add(ROOT.resolve(".ci/run").toString());
+    command.add(ROOT.resolve("bin/tripbeam").toString());
+    command.add(ROOT.resolve("bin/tripbeam-tool").toString());
     command.add(ROOT.resolve("bin/tripbeam").toString());
     assertTrue(command.size() > 6, command::toString);
     Run r = run(Map.of(), command.toArray(new String[0]));
@@ -250,7 +252,7 @@ class EmrBootstrapTest {
     String serveScript = new ObjectMapper().readTree(serveSteps.out()).get(0).get("Args").get(2).asText();
     assertTrue(
         serveScript.contains("&& java -cp '/tmp/tripbeam-flink-0.1.0-SNAPSHOT.jar:/usr/lib/flink/lib/*' "
-            + "dev.tripbeam.pipeline.TripPipeline --serveOnly=true --output=s3://lake/curated "
+            + "dev.tripbeam.cli.TripCommand --serveOnly=true --output=s3://lake/curated "
             + "--servingJdbcUrl=jdbc:postgresql://db:5432/tripbeam"),
         serveScript);
     Run forOneRun = run(Map.of(), "bash", EMR.resolve("submit.sh").toString(), "--dry-run", "--transient", "j-TEST", "--", "--output=s3://lake/curated");
@@ -436,7 +438,7 @@ class EmrBootstrapTest {
       assertEquals(
           AthenaDdl.ddl(table),
           Files.readString(EMR.resolve("catalog").resolve(table.name() + ".sql")),
-          table.name() + ".sql differs from the writers' schema: regenerate it with dev.tripbeam.catalog.AthenaDdl "
+          table.name() + ".sql differs from the writers' schema: regenerate it with dev.tripbeam.tools.catalog.AthenaDdl "
               + "emr-bootstrap/catalog");
     }
   }

@@ -67,7 +67,7 @@ final class ForkedRun {
 
   /** The process of a run, not yet started (tests that stop it part way start it themselves). */
   static ProcessBuilder start(String runner, List<String> jvmFlags, String... args) throws IOException {
-    return start(runner, "dev.tripbeam.pipeline.TripPipeline", "", jvmFlags, args);
+    return start(runner, "dev.tripbeam.cli.TripCommand", "", jvmFlags, args);
   }
 
   /**

@@ -1,6 +1,6 @@
 package dev.tripbeam.tests;
 
-import dev.tripbeam.pipeline.generate.GenerateTrips;
+import dev.tripbeam.tools.generate.GenerateTrips;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.run.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +30,7 @@ class NewYorkTimeCrossCheckTest {
   @TempDir static Path tmp;
   private Path yellow;
   private Path app;
-  private TripPipeline.Outcome outcome;
+  private Outcome outcome;
 
   private static String row(String pickup, String dropoff, String miles, int pu, int dO, String total) {
     return "2," + pickup + "," + dropoff + ",1," + miles + ",1,N," + pu + "," + dO + ",1,9.5,0.5,0.5,2,0,0.3," + total

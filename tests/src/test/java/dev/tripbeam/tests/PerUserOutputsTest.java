@@ -3,7 +3,7 @@ package dev.tripbeam.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.run.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ class PerUserOutputsTest {
   private ReferenceModel model;
   private Path jsonTwin;
   private long[] generated;
-  private TripPipeline.Outcome direct;
+  private Outcome direct;
   private ForkedRun flink;
   private ForkedRun spark;
 

@@ -194,7 +194,7 @@ class RealDataCrossCheckTest {
   @Test
   void catalogDdlMatchesTheParquetFilesTheRunWrote() throws Exception {
     Path lake = tmp.resolve("flink");
-    for (dev.tripbeam.catalog.AthenaDdl.Table table : dev.tripbeam.catalog.AthenaDdl.tables()) {
+    for (dev.tripbeam.tools.catalog.AthenaDdl.Table table : dev.tripbeam.tools.catalog.AthenaDdl.tables()) {
       String glob = lake.resolve(table.location()) + (table.partitioned() ? "/*/*.parquet" : "/*.parquet");
       List<String> rows =
           Outputs.query(
@@ -217,7 +217,7 @@ class RealDataCrossCheckTest {
           assertTrue(before == null || before.equals(type), table.name() + "'s files disagree on " + f[0]);
         }
       }
-      assertEquals(inFiles, new java.util.TreeMap<>(dev.tripbeam.catalog.AthenaDdl.columns(table)), table.name());
+      assertEquals(inFiles, new java.util.TreeMap<>(dev.tripbeam.tools.catalog.AthenaDdl.columns(table)), table.name());
     }
   }
 }

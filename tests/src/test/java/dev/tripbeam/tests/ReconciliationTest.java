@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.graph.BatchGraph;
 import dev.tripbeam.model.CheckedTrip;
-import dev.tripbeam.pipeline.TripCommand;
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.run.Outcome;
 import dev.tripbeam.transforms.DeduplicateTrips;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,7 +69,7 @@ class ReconciliationTest {
   }
 
   /** Deduplication that also drops the trip {@code lost}, as a buggy step would. */
-  private static TripPipeline.Steps losing(String lost) {
+  private static BatchGraph.Steps losing(String lost) {
     return () ->
         new PTransform<PCollection<CheckedTrip>, PCollection<CheckedTrip>>() {
           @Override
@@ -87,13 +87,13 @@ class ReconciliationTest {
   void aStepThatLosesOneDistinctTripFailsTheRunAndPublishesNothing() throws Exception {
     Path slice = appSlice(tmp);
     String input = slice.toString();
-    TripPipeline.Outcome good = DirectRun.run(input, tmp.resolve("good"));
+    Outcome good = DirectRun.run(input, tmp.resolve("good"));
     assertTrue(good.report.reconciled(), good.summary);
-    assertEquals(0, TripCommand.exitCode(good));
+    assertEquals(0, good.exitCode());
 
-    TripPipeline.Outcome lossy = DirectRun.run(losing(aProcessedTrip(tmp.resolve("good"))), input, tmp.resolve("lossy"));
+    Outcome lossy = DirectRun.run(losing(aProcessedTrip(tmp.resolve("good"))), input, tmp.resolve("lossy"));
     assertFalse(lossy.report.reconciled(), lossy.summary);
-    assertEquals(1, TripCommand.exitCode(lossy));
+    assertEquals(1, lossy.exitCode());
     assertEquals(good.report.read(), lossy.report.read());
     assertEquals(good.report.valid() - 1, lossy.report.valid(), "the lost trip is missing from valid");
     assertEquals(good.report.duplicates(), lossy.report.duplicates());
@@ -119,7 +119,7 @@ class ReconciliationTest {
       seen.add(line);
     }
     long conflicting = texts.values().stream().mapToLong(t -> t.size() - 1).sum();
-    TripPipeline.Outcome run = DirectRun.run(slice.toString(), tmp.resolve("out"));
+    Outcome run = DirectRun.run(slice.toString(), tmp.resolve("out"));
     assertTrue(run.report.reconciled(), run.summary);
     assertTrue(copies - conflicting >= 3 && conflicting >= 1, "the slice holds both kinds of copies: " + copies);
     JsonNode report = new ObjectMapper().readTree(Path.of(run.reportPath).toFile());

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 /**
  * A plain-Java model of the app trips' validation, deduplication, user_daily and anomalies, in the manner of Nexmark's
  * models: loops, maps and sorts over the JSON lines as Jackson parses them, the zone ids read from the zone table's
- * CSV, the rules written again from docs/architecture.md and docs/app-format.md. It shares no class with tripbeam,
+ * CSV, the rules written again from docs/pipeline.md and docs/app-format.md. It shares no class with tripbeam,
  * so a rule, order or aggregation bug in tripbeam shows as a difference.
  */
 final class ReferenceModel {

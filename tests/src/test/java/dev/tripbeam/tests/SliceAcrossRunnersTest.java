@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tripbeam.pipeline.TripPipeline;
+import dev.tripbeam.run.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SliceAcrossRunnersTest {
   @TempDir static Path tmp;
   private Path slice;
-  private TripPipeline.Outcome direct;
+  private Outcome direct;
   private ForkedRun flink;
   private ForkedRun spark;
   private Path late;
-  private TripPipeline.Outcome directLater;
+  private Outcome directLater;
   private ForkedRun flinkLater;
   private ForkedRun sparkLater;
 
@@ -112,7 +112,7 @@ class SliceAcrossRunnersTest {
     Map<String, String> zones = Outputs.zones(tmp.resolve("direct-later"));
     assertEquals(zones, Outputs.zones(flinkLater.output), "Flink: every column of every zone");
     assertEquals(zones, Outputs.zones(sparkLater.output), "Spark: every column of every zone");
-    TripPipeline.Outcome full = DirectRun.run(slice + "," + late, tmp.resolve("full"));
+    Outcome full = DirectRun.run(slice + "," + late, tmp.resolve("full"));
     assertEquals(Outputs.zones(tmp.resolve("full")), zones, "the incremental lake equals one full run");
     assertEquals(
         full.report.conflictingDuplicates(),

@@ -66,7 +66,7 @@ final class StreamingJob implements AutoCloseable {
 
   /** tripbeam's own job with {@code args}. */
   static StreamingJob start(Path logs, Path output, List<String> args) throws Exception {
-    return start(logs, output, "dev.tripbeam.pipeline.TripPipeline", "", args);
+    return start(logs, output, "dev.tripbeam.cli.TripCommand", "", args);
   }
 
   interface Check {

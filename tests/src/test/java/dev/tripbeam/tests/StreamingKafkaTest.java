@@ -105,7 +105,7 @@ class StreamingKafkaTest {
 
     kafka.produce(TOPIC, PARTITIONS, events);
     produced.addAll(events);
-    stream = startStream("dev.tripbeam.pipeline.TripPipeline", "");
+    stream = startStream("dev.tripbeam.cli.TripCommand", "");
     // The watermark passes every day once the partitions are read to their end (they then follow the clock).
     stream.awaitCount("every event counted", produced.size(), stream::readRows);
     stream.await(
@@ -170,7 +170,7 @@ class StreamingKafkaTest {
     // Restarted as a later version (one more step; the stateful steps unchanged) with another pane interval.
     stream =
         startStream(
-            "dev.tripbeam.pipeline.RevisedStreamingJob",
+            "dev.tripbeam.tests.RevisedStreamingJob",
             Path.of(System.getProperty("tripbeam.testClasses", "target/test-classes")).toAbsolutePath().toString(),
             "--savepointPath=" + savepoint,
             "--paneInterval=3s");

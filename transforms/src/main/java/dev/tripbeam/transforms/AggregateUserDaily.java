@@ -5,8 +5,6 @@ import dev.tripbeam.model.UserDaily;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -151,7 +149,7 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
     }
   }
 
-  static final class LegsCoder extends TripCoders.DataCoder<Legs> {
+  static final class LegsCoder extends DataCoder<Legs> {
     private static final long serialVersionUID = 1L;
 
     @Override

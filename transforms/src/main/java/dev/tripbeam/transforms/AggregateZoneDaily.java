@@ -6,8 +6,6 @@ import dev.tripbeam.model.ZoneDaily;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
@@ -191,7 +189,7 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
   }
 
-  static final class SumsCoder extends TripCoders.DataCoder<Sums> {
+  static final class SumsCoder extends DataCoder<Sums> {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -191,7 +191,7 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
   }
 
-  static final class RouteFareCoder extends TripCoders.DataCoder<RouteFare> {
+  static final class RouteFareCoder extends DataCoder<RouteFare> {
     private static final long serialVersionUID = 1L;
 
     @Override

@@ -48,43 +48,21 @@ public abstract class TripRules implements Serializable {
       return Outcome.rejected(RejectReason.UNPARSEABLE, raw.getStructureError());
     }
     boolean amountsInCents = "app".equals(raw.getSource());
-    Integer vendor;
-    TripFields.Reading pickup;
-    TripFields.Reading dropoff;
-    Integer passengers;
-    Integer puZone;
-    Integer doZone;
-    Integer payment;
-    double distance;
-    long fare;
-    long tip;
-    long tolls;
-    long total;
+    Fields f;
     try {
-      vendor = TripFields.parseInt("vendor_id", raw.getVendorId());
-      pickup = TripFields.parseTime("pickup", raw.getPickup());
-      dropoff = TripFields.parseTime("dropoff", raw.getDropoff());
-      passengers = TripFields.parseInt("passenger_count", raw.getPassengerCount());
-      distance = TripFields.requireDouble("trip_distance", raw.getDistanceMiles());
-      puZone = TripFields.parseInt("pu_zone_id", raw.getPuZoneId());
-      doZone = TripFields.parseInt("do_zone_id", raw.getDoZoneId());
-      fare = amount("fare", raw.getFare(), amountsInCents);
-      tip = amount("tip", raw.getTip(), amountsInCents);
-      tolls = amount("tolls", raw.getTolls(), amountsInCents);
-      total = amount("total", raw.getTotal(), amountsInCents);
-      payment = TripFields.parseInt("payment_type", raw.getPaymentType());
+      f = Fields.parse(raw, amountsInCents);
     } catch (TripFields.BadFieldException e) {
       return Outcome.rejected(RejectReason.UNPARSEABLE, e.getMessage());
     }
     if (amountsInCents && raw.getUserId() == null) {
       return Outcome.rejected(RejectReason.MISSING_USER_ID, "an app trip needs a user_id");
     }
-    if (pickup == null || dropoff == null) {
+    if (f.pickup() == null || f.dropoff() == null) {
       return Outcome.rejected(
-          RejectReason.MISSING_PICKUP_OR_DROPOFF_TIME, pickup == null ? "no pickup time" : "no dropoff time");
+          RejectReason.MISSING_PICKUP_OR_DROPOFF_TIME, f.pickup() == null ? "no pickup time" : "no dropoff time");
     }
-    long[] pickups = instants(pickup, amountsInCents);
-    long[] dropoffs = instants(dropoff, amountsInCents);
+    long[] pickups = instants(f.pickup(), amountsInCents);
+    long[] dropoffs = instants(f.dropoff(), amountsInCents);
     if (pickups.length == 0 || dropoffs.length == 0) {
       return Outcome.rejected(
           RejectReason.INVALID_LOCAL_TIME,
@@ -94,16 +72,32 @@ public abstract class TripRules implements Serializable {
     int[] pair = closestPair(pickups, dropoffs);
     long pickupAt = pickups[pair[0]];
     long dropoffAt = dropoffs[pair[1]];
-    if (puZone == null || doZone == null) {
-      return Outcome.rejected(
-          RejectReason.MISSING_ZONE, puZone == null ? "no pickup zone" : "no dropoff zone");
+    Outcome rejected = checkZonesAndMeasures(raw, f, knownZone, dropoffAt - pickupAt);
+    if (rejected != null) {
+      return rejected;
     }
-    if (!knownZone.test(puZone) || !knownZone.test(doZone)) {
+    double normalizedDistance = f.distance() == 0.0 ? 0.0 : f.distance();
+    String tripId =
+        raw.getTripId() != null
+            ? raw.getTripId()
+            : TripKeys.tripId(
+                raw.getSource(), f.vendor(), keyText(f.pickup(), pickups, pickupAt),
+                keyText(f.dropoff(), dropoffs, dropoffAt), f.puZone(), f.doZone(), normalizedDistance, f.total());
+    return Outcome.valid(trip(raw, f, pickupAt, dropoffAt, normalizedDistance).setTripId(tripId).build());
+  }
+
+  /** The rules after the times: zones, duration, distance, amounts and speed, in that order; null when all hold. */
+  private @Nullable Outcome checkZonesAndMeasures(
+      RawTrip raw, Fields f, IntPredicate knownZone, long durationMicros) {
+    if (f.puZone() == null || f.doZone() == null) {
+      return Outcome.rejected(
+          RejectReason.MISSING_ZONE, f.puZone() == null ? "no pickup zone" : "no dropoff zone");
+    }
+    if (!knownZone.test(f.puZone()) || !knownZone.test(f.doZone())) {
       return Outcome.rejected(
           RejectReason.UNKNOWN_ZONE,
-          "zone " + (knownZone.test(puZone) ? doZone : puZone) + " is not in the zone table");
+          "zone " + (knownZone.test(f.puZone()) ? f.doZone() : f.puZone()) + " is not in the zone table");
     }
-    long durationMicros = dropoffAt - pickupAt;
     if (durationMicros <= 0) {
       return Outcome.rejected(
           RejectReason.DROPOFF_NOT_AFTER_PICKUP, raw.getPickup() + " -> " + raw.getDropoff());
@@ -111,46 +105,75 @@ public abstract class TripRules implements Serializable {
     if (durationMicros > maxDurationSeconds() * 1_000_000L) {
       return Outcome.rejected(RejectReason.DURATION_OVER_24H, durationMicros / 1_000_000L + " s");
     }
+    double distance = f.distance();
     if (distance < 0) {
       return Outcome.rejected(RejectReason.NEGATIVE_DISTANCE, distance + " mi");
     }
     if (distance > maxDistanceMiles()) {
       return Outcome.rejected(RejectReason.IMPLAUSIBLE_DISTANCE, distance + " mi");
     }
-    if (fare < 0 || total < 0) {
+    if (f.fare() < 0 || f.total() < 0) {
       return Outcome.rejected(
-          RejectReason.NEGATIVE_AMOUNT, fare < 0 ? "fare " + raw.getFare() : "total " + raw.getTotal());
+          RejectReason.NEGATIVE_AMOUNT, f.fare() < 0 ? "fare " + raw.getFare() : "total " + raw.getTotal());
     }
     if (distance > 0 && distance * MICROS_PER_HOUR > maxSpeedMph() * durationMicros) {
       double mph = distance * MICROS_PER_HOUR / durationMicros;
       return Outcome.rejected(RejectReason.IMPLAUSIBLE_SPEED, String.format("%.1f mph", mph));
     }
-    double normalizedDistance = distance == 0.0 ? 0.0 : distance;
-    Trip.Builder trip =
-        Trip.builder()
-            .setSource(raw.getSource())
-            .setVendorId(vendor)
-            .setPickupMicros(pickupAt)
-            .setDropoffMicros(dropoffAt)
-            .setPuZoneId(puZone)
-            .setDoZoneId(doZone)
-            .setPassengerCount(passengers)
-            .setDistanceMiles(normalizedDistance)
-            .setFareCents(fare)
-            .setTipCents(tip)
-            .setTollsCents(tolls)
-            .setTotalCents(total)
-            .setPaymentType(payment)
-            .setUserId(raw.getUserId())
-            .setSourceFile(raw.getSourceFile())
-            .setSourceRow(raw.getRowNumber());
-    String tripId =
-        raw.getTripId() != null
-            ? raw.getTripId()
-            : TripKeys.tripId(
-                raw.getSource(), vendor, keyText(pickup, pickups, pickupAt), keyText(dropoff, dropoffs, dropoffAt),
-                puZone, doZone, normalizedDistance, total);
-    return Outcome.valid(trip.setTripId(tripId).build());
+    return null;
+  }
+
+  /** The valid trip's values, without its id. */
+  private static Trip.Builder trip(RawTrip raw, Fields f, long pickupAt, long dropoffAt, double distance) {
+    return Trip.builder()
+        .setSource(raw.getSource())
+        .setVendorId(f.vendor())
+        .setPickupMicros(pickupAt)
+        .setDropoffMicros(dropoffAt)
+        .setPuZoneId(f.puZone())
+        .setDoZoneId(f.doZone())
+        .setPassengerCount(f.passengers())
+        .setDistanceMiles(distance)
+        .setFareCents(f.fare())
+        .setTipCents(f.tip())
+        .setTollsCents(f.tolls())
+        .setTotalCents(f.total())
+        .setPaymentType(f.payment())
+        .setUserId(raw.getUserId())
+        .setSourceFile(raw.getSourceFile())
+        .setSourceRow(raw.getRowNumber());
+  }
+
+  /** The fields of a raw record as values; amounts in cents. */
+  private record Fields(
+      @Nullable Integer vendor,
+      TripFields.@Nullable Reading pickup,
+      TripFields.@Nullable Reading dropoff,
+      @Nullable Integer passengers,
+      @Nullable Integer puZone,
+      @Nullable Integer doZone,
+      @Nullable Integer payment,
+      double distance,
+      long fare,
+      long tip,
+      long tolls,
+      long total) {
+    static Fields parse(RawTrip raw, boolean amountsInCents) throws TripFields.BadFieldException {
+      Integer vendor = TripFields.parseInt("vendor_id", raw.getVendorId());
+      TripFields.Reading pickup = TripFields.parseTime("pickup", raw.getPickup());
+      TripFields.Reading dropoff = TripFields.parseTime("dropoff", raw.getDropoff());
+      Integer passengers = TripFields.parseInt("passenger_count", raw.getPassengerCount());
+      double distance = TripFields.requireDouble("trip_distance", raw.getDistanceMiles());
+      Integer puZone = TripFields.parseInt("pu_zone_id", raw.getPuZoneId());
+      Integer doZone = TripFields.parseInt("do_zone_id", raw.getDoZoneId());
+      long fare = amount("fare", raw.getFare(), amountsInCents);
+      long tip = amount("tip", raw.getTip(), amountsInCents);
+      long tolls = amount("tolls", raw.getTolls(), amountsInCents);
+      long total = amount("total", raw.getTotal(), amountsInCents);
+      Integer payment = TripFields.parseInt("payment_type", raw.getPaymentType());
+      return new Fields(
+          vendor, pickup, dropoff, passengers, puZone, doZone, payment, distance, fare, tip, tolls, total);
+    }
   }
 
   /**
