@@ -22,7 +22,7 @@ case "${1:-}" in
     mvn -q -B -DskipTests install
     (cd tests && mvn -q -B -DskipTests test-compile)
     mkdir -p "$DIR"
-    nohup java -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" dev.tripbeam.tests.LocalPostgres \
+    nohup java -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" dev.tripbeam.fixtures.LocalPostgres \
       "$PORT" "$DIR/data" "$PASSWORD" > "$DIR/postgres.log" 2>&1 &
     echo $! > "$PID_FILE"
     for _ in $(seq 1 240); do

@@ -18,7 +18,7 @@ case "${1:-}" in
     if running; then echo "local S3 already running (PID $(cat "$PID_FILE"))"; exit 0; fi
     mvn -q -B -DskipTests test-compile
     mkdir -p "$DIR"
-    nohup java -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" dev.tripbeam.tests.LocalS3 \
+    nohup java -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" dev.tripbeam.fixtures.LocalS3 \
       "$PORT" "$DIR/data" tripbeam-lake tests/data/nyc_tlc > "$DIR/s3proxy.log" 2>&1 &
     echo $! > "$PID_FILE"
     for _ in $(seq 1 120); do

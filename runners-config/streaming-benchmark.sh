@@ -22,7 +22,7 @@ mvn -q -B -DskipTests -Dcluster.tests install
 (cd tests && mvn -q -B -DskipTests test-compile)
 [ -f "$RESULTS" ] || printf 'arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s\tout_of_order\tdate\tcommit\n' > "$RESULTS"
 java -Xmx3g -Dtripbeam.repoRoot="$PWD" -cp "tests/target/test-classes:$(cat tests/target/test.classpath)" \
-  dev.tripbeam.tests.StreamingBenchmark "$EVENTS" "$RATE" "$DURATION" "$WORK" "$OUT_OF_ORDER" | tee "$WORK/out.tsv"
+  dev.tripbeam.bench.StreamingBenchmark "$EVENTS" "$RATE" "$DURATION" "$WORK" "$OUT_OF_ORDER" | tee "$WORK/out.tsv"
 tail -n +2 "$WORK/out.tsv" | while IFS= read -r line; do
   printf '%s\t%s\t%s\n' "$line" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$COMMIT" >> "$RESULTS"
 done

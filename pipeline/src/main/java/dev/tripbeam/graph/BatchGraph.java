@@ -144,12 +144,13 @@ public final class BatchGraph {
    */
   private static PCollection<CheckedTrip> withProcessedTrips(
       PCollection<CheckedTrip> checked, PCollection<String> touchedDates, LakeLayout layout) {
+    String processed = layout.zone(LakeZone.PROCESSED_TRIPS);
     PCollection<CheckedTrip> processedBefore =
         touchedDates
             .apply(
                 "ListTouchedPartitions",
                 MapElements.into(TypeDescriptors.strings())
-                    .via(date -> layout.partition(LakeZone.PROCESSED_TRIPS, date) + "/*.parquet"))
+                    .via(date -> processed + "/" + LakeZone.partition(date) + "/*.parquet"))
             .apply("ReadProcessedTrips", ReadProcessedTrips.of());
     return PCollectionList.of(checked).and(processedBefore).apply("CollectTripsOfTouchedDates", Flatten.pCollections());
   }

@@ -39,7 +39,7 @@ final class DateLoads {
   }
 
   /** Does what {@code task} says: removes its date, or loads it new or merged. */
-  static void apply(Connection c, ServingLoader.Task task, LoadCounts counts, Map<ServingTable, Boolean> staged)
+  static void apply(Connection c, DateTask task, LoadCounts counts, Map<ServingTable, Boolean> staged)
       throws SQLException, IOException {
     if (task.partition() == null) {
       remove(c, task.table(), task.date(), counts);

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,7 +103,6 @@ public final class ServingLoader {
   }
 
   /** A date to load ({@code partition} set; {@code held}: the database holds a version of it) or to remove. */
-  record Task(ServingTable table, String date, LakePartition partition, boolean held) {}
 
   /** Migrates the schema and loads every date whose lake partition the database does not hold as it is. */
   public static Result level(
@@ -111,7 +111,7 @@ public final class ServingLoader {
     LoadCounts counts = new LoadCounts();
     try {
       ServingSchema.migrate(target, login);
-      List<Task> tasks = new ArrayList<>();
+      List<DateTask> tasks = new ArrayList<>();
       Map<ServingTable, Map<String, String>> held;
       try (Connection c = ServingSessions.open(target, login)) {
         held = DateLoads.heldVersions(c);
@@ -122,10 +122,10 @@ public final class ServingLoader {
         lake.values().stream()
             .filter(p -> !p.version().equals(db.get(p.date())))
             .sorted(Comparator.comparingLong(LakePartition::bytes).reversed())
-            .forEach(p -> tasks.add(new Task(table, p.date(), p, db.containsKey(p.date()))));
+            .forEach(p -> tasks.add(new DateTask(table, p.date(), p, db.containsKey(p.date()))));
         db.keySet().stream()
             .filter(d -> !lake.containsKey(d))
-            .forEach(d -> tasks.add(new Task(table, d, null, true)));
+            .forEach(d -> tasks.add(new DateTask(table, d, null, true)));
       }
       int connections = Math.min(maxConnections, tasks.size());
       counts.connections = connections;
@@ -135,14 +135,28 @@ public final class ServingLoader {
             "the load ended with " + (tasks.size() - counts.datesLoaded.sum() - counts.datesRemoved.sum())
                 + " of " + tasks.size() + " date(s) not done");
       }
-      Result result = counts.result("loaded", null, start);
+      Result result = result(counts, "loaded", null, start);
       try (Connection c = ServingSessions.open(target, login)) {
         record(c, runId, start, result);
       }
       return result;
     } catch (IOException | SQLException | RuntimeException e) {
-      return counts.result("failed", cause(e), start);
+      return result(counts, "failed", cause(e), start);
     }
+  }
+
+  private static Result result(LoadCounts counts, String status, String cause, Instant start) {
+    return new Result(
+        status,
+        cause,
+        counts.datesLoaded.intValue(),
+        counts.datesRemoved.intValue(),
+        counts.inserted.sum(),
+        counts.updated.sum(),
+        counts.unchanged.sum(),
+        counts.deleted.sum(),
+        counts.connections,
+        Duration.between(start, Instant.now()).toMillis() / 1000.0);
   }
 
   /**
@@ -150,9 +164,12 @@ public final class ServingLoader {
    * none is left or one worker failed; the first failure is thrown.
    */
   private static void run(
-      ServingTarget target, ServingLogin login, List<Task> tasks, int connections, LoadCounts counts)
+      ServingTarget target, ServingLogin login, List<DateTask> tasks, int connections, LoadCounts counts)
       throws SQLException, IOException {
-    ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>(tasks);
+    if (tasks.isEmpty()) {
+      return;
+    }
+    ConcurrentLinkedQueue<DateTask> queue = new ConcurrentLinkedQueue<>(tasks);
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(connections, ServingLoader::worker);
     try {
@@ -169,12 +186,12 @@ public final class ServingLoader {
   }
 
   private static Void work(
-      ServingTarget target, ServingLogin login, Queue<Task> queue, AtomicBoolean failed, LoadCounts counts)
+      ServingTarget target, ServingLogin login, Queue<DateTask> queue, AtomicBoolean failed, LoadCounts counts)
       throws SQLException, IOException {
     try (Connection c = ServingSessions.open(target, login)) {
       c.setAutoCommit(false);
       Map<ServingTable, Boolean> staged = new HashMap<>();
-      Task task;
+      DateTask task;
       while (!failed.get() && (task = queue.poll()) != null) {
         DateLoads.apply(c, task, counts, staged);
       }

@@ -1,5 +1,6 @@
 package dev.tripbeam.bench;
 
+import dev.tripbeam.fixtures.Generated;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

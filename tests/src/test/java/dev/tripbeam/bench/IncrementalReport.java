@@ -1,5 +1,6 @@
 package dev.tripbeam.bench;
 
+import dev.tripbeam.fixtures.Generated;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.tripbeam.bench;
 
+import dev.tripbeam.fixtures.LocalPostgres;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.serving.ServingLoader;
 import dev.tripbeam.serving.ServingLogin;
 import dev.tripbeam.serving.ServingSchema;
 import dev.tripbeam.serving.ServingTarget;
-import dev.tripbeam.tests.LocalPostgres;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,6 +3,9 @@ package dev.tripbeam.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.DirectRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
 import dev.tripbeam.report.RunReport;
 import dev.tripbeam.run.Outcome;
 import java.nio.charset.StandardCharsets;

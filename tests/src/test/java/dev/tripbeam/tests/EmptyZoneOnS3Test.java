@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.LocalS3;
+import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.io.EmptyZone;
 import dev.tripbeam.io.PathStyleS3ClientBuilderFactory;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.Clusters;
+import dev.tripbeam.fixtures.ForkedRun;
 import dev.tripbeam.tools.catalog.AthenaDdl;
 import java.io.File;
 import java.nio.file.Files;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing (an `aws` on the PATH that records any call), and the release label pinned to the Flink runner's minor.
  */
 class EmrBootstrapTest {
-  static final Path ROOT = Path.of(System.getProperty("tripbeam.repoRoot", "..")).toAbsolutePath().normalize();
+  static final Path ROOT = Clusters.ROOT;
   static final Path EMR = ROOT.resolve("emr-bootstrap");
   @TempDir Path tmp;
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

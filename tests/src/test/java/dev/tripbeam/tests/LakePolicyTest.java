@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.RealFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.CommandProbe;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.RealFiles;
 import dev.tripbeam.io.InputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +17,21 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The main command as a user meets it (a forked Flink-profile JVM): help, and clear errors without stack traces. */
+/**
+ * The main command as a user meets it (a forked Flink-profile JVM): help, and clear errors without stack traces; the
+ * answers given before any run starts come from one JVM ({@link CommandProbe}).
+ */
 class MainCommandTest {
   private static final String SECRET = "wJalrXUtnFEMI-not-a-real-secret";
   @TempDir Path tmp;
 
   private static void assertNoStackTrace(ForkedRun run) {
-    assertFalse(run.stderr.contains("\tat "), run::toString);
-    assertFalse(run.stdout.contains("\tat "), run::toString);
+    assertNoStackTrace(run.stdout, run.stderr);
+  }
+
+  private static void assertNoStackTrace(String stdout, String stderr) {
+    assertFalse(stderr.contains("\tat "), stderr);
+    assertFalse(stdout.contains("\tat "), stdout);
   }
 
   @Test
@@ -58,22 +68,27 @@ class MainCommandTest {
     assertFalse(help.contains("DirectRunner (the build"), help);
   }
 
+  /** The usage errors the option checks give, all in one JVM ({@link CommandProbe}). */
   @Test
-  void missingOutputIsAUsageError() throws Exception {
-    ForkedRun run = ForkedRun.main("flink", tmp.resolve("x"), "--input=" + RealFiles.YELLOW_CSV);
-    assertEquals(2, run.exitCode, run::toString);
-    assertTrue(run.stderr.contains("--output is required"), run::toString);
-    assertNoStackTrace(run);
-  }
-
-  @Test
-  void unknownInputFormatIsAUsageError() throws Exception {
-    ForkedRun run =
-        ForkedRun.main("flink", tmp.resolve("x"), "--input=" + RealFiles.YELLOW_CSV, "--output=" + tmp.resolve("o"),
-            "--inputFormat=xlsx");
-    assertEquals(2, run.exitCode, run::toString);
-    assertTrue(run.stderr.contains("--inputFormat must be one of auto, csv, parquet, json, app"), run::toString);
-    assertNoStackTrace(run);
+  void missingOutputAndUnknownFormatAreUsageErrors() throws Exception {
+    List<CommandProbe.Answer> answers =
+        CommandProbe.run(
+            "flink",
+            tmp.resolve("probe"),
+            List.of(),
+            List.of(
+                List.of("--input=" + RealFiles.YELLOW_CSV),
+                List.of("--input=" + RealFiles.YELLOW_CSV, "--output=" + tmp.resolve("o"), "--inputFormat=xlsx")));
+    CommandProbe.Answer missingOutput = answers.get(0);
+    assertEquals(2, missingOutput.exitCode(), missingOutput::toString);
+    assertTrue(missingOutput.stderr().contains("--output is required"), missingOutput::toString);
+    assertNoStackTrace(missingOutput.stdout(), missingOutput.stderr());
+    CommandProbe.Answer unknownFormat = answers.get(1);
+    assertEquals(2, unknownFormat.exitCode(), unknownFormat::toString);
+    assertTrue(
+        unknownFormat.stderr().contains("--inputFormat must be one of auto, csv, parquet, json, app"),
+        unknownFormat::toString);
+    assertNoStackTrace(unknownFormat.stdout(), unknownFormat.stderr());
   }
 
   @Test
@@ -84,6 +99,10 @@ class MainCommandTest {
     assertEquals(1, run.exitCode, run::toString);
     assertTrue(run.stderr.contains("no input file matches"), run::toString);
     assertNoStackTrace(run);
+  }
+
+  private Path output(String[] shape) {
+    return tmp.resolve("o" + shape[0].length());
   }
 
   @Test
@@ -109,21 +128,27 @@ class MainCommandTest {
       // a credential inside another option's value
       {"--runId={\"secretAccessKey\":\"" + SECRET + "\"}"},
     };
+    List<List<String>> cases = new ArrayList<>();
     for (String[] shape : shapes) {
-      Path out = tmp.resolve("o" + shape[0].length());
-      List<String> args = new ArrayList<>(List.of("--input=" + RealFiles.YELLOW_CSV, "--output=" + out));
+      List<String> args = new ArrayList<>(List.of("--input=" + RealFiles.YELLOW_CSV, "--output=" + output(shape)));
       args.addAll(List.of(shape));
-      ForkedRun run =
-          ForkedRun.run("flink", out, List.of("-Dtripbeam.logDir=" + tmp.resolve("logs")), args.toArray(new String[0]));
-      String what = String.join(" ", shape).replace(SECRET, "<secret>") + ": " + run.toString().replace(SECRET, "<!>");
-      assertEquals(2, run.exitCode, what);
-      assertFalse(run.stdout.contains(SECRET) || run.stderr.contains(SECRET), "the secret is printed: " + what);
-      assertTrue(run.stderr.startsWith("tripbeam: "), what);
-      assertNoStackTrace(run);
-      assertFalse(Files.exists(out), "nothing is written: " + what);
+      cases.add(args);
+    }
+    List<CommandProbe.Answer> answers =
+        CommandProbe.run("flink", tmp.resolve("probe"), List.of("-Dtripbeam.logDir=" + tmp.resolve("logs")), cases);
+    for (int i = 0; i < shapes.length; i++) {
+      CommandProbe.Answer run = answers.get(i);
+      String what =
+          String.join(" ", shapes[i]).replace(SECRET, "<secret>") + ": " + run.toString().replace(SECRET, "<!>");
+      assertEquals(2, run.exitCode(), what);
+      assertFalse(run.stdout().contains(SECRET) || run.stderr().contains(SECRET), "the secret is printed: " + what);
+      assertTrue(run.stderr().startsWith("tripbeam: "), what);
+      assertNoStackTrace(run.stdout(), run.stderr());
+      assertFalse(Files.exists(output(shapes[i])), "nothing is written: " + what);
     }
     try (Stream<Path> files = Files.walk(tmp)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
+      // Every file the runs left (their output, logs and streams), but the probe's list of cases, which holds the secret.
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.endsWith("cases.jsonl")).toList()) {
         assertFalse(Files.readString(f).contains(SECRET), "the secret is in " + f);
       }
     }

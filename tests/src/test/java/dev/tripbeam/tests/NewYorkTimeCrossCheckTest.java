@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.DirectRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
 import dev.tripbeam.run.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;

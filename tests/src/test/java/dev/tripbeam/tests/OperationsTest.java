@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Generated;
+import dev.tripbeam.fixtures.LocalS3;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.PersonalData;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

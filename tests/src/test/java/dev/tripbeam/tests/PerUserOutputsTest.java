@@ -3,6 +3,13 @@ package dev.tripbeam.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.DirectRun;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Generated;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
+import dev.tripbeam.oracles.ReferenceModel;
 import dev.tripbeam.run.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;

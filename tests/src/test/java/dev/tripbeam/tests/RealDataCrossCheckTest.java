@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.DirectRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
 import dev.tripbeam.graph.BatchGraph;
 import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.run.Outcome;

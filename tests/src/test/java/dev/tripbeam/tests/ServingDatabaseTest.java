@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Generated;
+import dev.tripbeam.fixtures.LocalPostgres;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.PersonalData;
+import dev.tripbeam.fixtures.Ports;
+import dev.tripbeam.fixtures.ServedTable;
+import dev.tripbeam.fixtures.ServingRows;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.LocalPostgres;
+import dev.tripbeam.fixtures.Ports;
+import dev.tripbeam.fixtures.ServedTable;
+import dev.tripbeam.fixtures.ServingRows;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.serving.ServingLoader;
 import dev.tripbeam.serving.ServingLogin;

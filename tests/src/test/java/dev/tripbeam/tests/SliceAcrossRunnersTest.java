@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.DirectRun;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.oracles.DuckDbReference;
 import dev.tripbeam.run.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;

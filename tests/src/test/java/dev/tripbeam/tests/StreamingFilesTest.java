@@ -2,6 +2,10 @@ package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.StreamOutputs;
+import dev.tripbeam.fixtures.StreamingJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.fixtures.Clusters;
+import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.LocalKafka;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.PersonalData;
+import dev.tripbeam.fixtures.RevisedStreamingJob;
+import dev.tripbeam.fixtures.StreamOutputs;
+import dev.tripbeam.fixtures.StreamingJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +178,7 @@ class StreamingKafkaTest {
     // Restarted as a later version (one more step; the stateful steps unchanged) with another pane interval.
     stream =
         startStream(
-            "dev.tripbeam.tests.RevisedStreamingJob",
+            "dev.tripbeam.fixtures.RevisedStreamingJob",
             Path.of(System.getProperty("tripbeam.testClasses", "target/test-classes")).toAbsolutePath().toString(),
             "--savepointPath=" + savepoint,
             "--paneInterval=3s");

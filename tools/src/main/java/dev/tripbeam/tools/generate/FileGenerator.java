@@ -45,7 +45,7 @@ final class FileGenerator {
   private static final long SECOND = 1_000_000L;
   private static final double CHAIN_PROBABILITY = 0.4;
 
-  private final GenerateTrips.Settings s;
+  private final GeneratorSettings s;
   private final TripTemplates templates;
   private final UserPlan plan;
   private final int file;
@@ -55,7 +55,7 @@ final class FileGenerator {
   private long invalid;
   private long duplicates;
 
-  FileGenerator(GenerateTrips.Settings s, TripTemplates templates, UserPlan plan, int file) {
+  FileGenerator(GeneratorSettings s, TripTemplates templates, UserPlan plan, int file) {
     this.s = s;
     this.idPrefix = s.idPrefix();
     this.templates = templates;
@@ -105,7 +105,7 @@ final class FileGenerator {
   long[] write() throws IOException {
     long firstUser = UserPlan.firstUser(file, s.users(), s.files());
     long endUser = UserPlan.firstUser(file + 1, s.users(), s.files());
-    Path out = s.output().resolve(GenerateTrips.fileName(file, s.format()));
+    Path out = s.output().resolve(GeneratorSettings.fileName(file, s.format()));
     long localStart = s.start().atStartOfDay(ZoneOffset.UTC).toEpochSecond() * SECOND;
     double cumulative = plan.cumulativeAtFile[file];
     try (RowSink sink = s.format().equals("parquet") ? new ParquetSink(out) : new JsonSink(out)) {

@@ -27,14 +27,14 @@ class GenerateTripsTest {
   private static final String TEMPLATES = "../tests/data/nyc_tlc/yellow_tripdata_2021-01.head.csv";
   @TempDir Path tmp;
 
-  private static GenerateTrips.Settings settings(Path out, String format, long seed, String... more) {
+  private static GeneratorSettings settings(Path out, String format, long seed, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--users=300", "--trips=3000", "--days=3", "--files=2", "--seed=" + seed, "--format=" + format,
                 "--output=" + out, "--templates=" + TEMPLATES));
     args.addAll(List.of(more));
-    return GenerateTrips.Settings.parse(args.toArray(String[]::new));
+    return GeneratorSettings.parse(args.toArray(String[]::new));
   }
 
   private static Set<String> tripIds(Path dir) throws Exception {

@@ -1,5 +1,6 @@
-package dev.tripbeam.tests;
+package dev.tripbeam.oracles;
 
+import dev.tripbeam.fixtures.Outputs;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,10 +22,10 @@ import java.util.stream.Collectors;
  * <p>{@code strict_mode = false}: the 2019-01 TLC sample mixes CRLF rows with an LF last line, which DuckDB's strict
  * CSV state machine rejects (and with {@code new_line = '\n'} it silently returns no rows at all).
  */
-final class DuckDbReference implements AutoCloseable {
+public final class DuckDbReference implements AutoCloseable {
   private final Connection connection;
 
-  DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, Path zones) throws SQLException {
+  public DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, Path zones) throws SQLException {
     this(yellowCsv, greenParquet, List.of(), zones);
   }
 
@@ -33,7 +34,7 @@ final class DuckDbReference implements AutoCloseable {
    * DuckDB's JSON functions; amounts are integer cents, times UTC instants, deduplication by {@code trip_id} (the
    * copy with the lowest fare, then tip, tolls, passengers, payment type, user id, pickup, dropoff is kept).
    */
-  DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, List<Path> appJsonl, Path zones)
+  public DuckDbReference(List<Path> yellowCsv, List<Path> greenParquet, List<Path> appJsonl, Path zones)
       throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
     String appList = appJsonl.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "));
@@ -186,7 +187,7 @@ final class DuckDbReference implements AutoCloseable {
   }
 
   /** Expected zone_daily rows: key {@code date|zone} to the row (doubles compared with a tolerance). */
-  Map<String, Object[]> zoneDaily() throws SQLException {
+  public Map<String, Object[]> zoneDaily() throws SQLException {
     Map<String, Object[]> rows = new TreeMap<>();
     try (Statement s = connection.createStatement();
         ResultSet r =
@@ -212,7 +213,7 @@ final class DuckDbReference implements AutoCloseable {
    * minutes after the previous trip's dropoff, in pickup order, starts a new one), distinct zones over pickups and
    * dropoffs.
    */
-  List<String> userDaily() throws SQLException {
+  public List<String> userDaily() throws SQLException {
     return Outputs.typedRows(
         connection,
         "select user_id, d, count(*), sum(dist), sum(total_c), epoch_us(min(pickup)), epoch_us(max(dropoff)), "
@@ -232,7 +233,7 @@ final class DuckDbReference implements AutoCloseable {
    * when |x - median| / (1.4826 * MAD) > 6, with x its fare per mile; DuckDB's median averages the middle two of an
    * even count.
    */
-  List<String> anomalies() throws SQLException {
+  public List<String> anomalies() throws SQLException {
     return Outputs.typedRows(
         connection,
         "with x as (select ny_date(pickup) as d, pu, do_, fare_c / 100.0 / dist as fpm from uniq where dist >= 0.5), "
@@ -250,7 +251,7 @@ final class DuckDbReference implements AutoCloseable {
    * Expected times of the unique trips, sorted: {@code source|pickup epoch µs|dropoff epoch µs|New York pickup date|
    * New York pickup wall clock}.
    */
-  List<String> tripTimes() throws SQLException {
+  public List<String> tripTimes() throws SQLException {
     return Outputs.typedRows(
         connection,
         "select source, epoch_us(pickup), epoch_us(dropoff), ny_date(pickup), "
@@ -258,7 +259,7 @@ final class DuckDbReference implements AutoCloseable {
   }
 
   /** The New York pickup dates of the unique trips, sorted ({@code YYYY-MM-DD}). */
-  List<String> pickupDates() throws SQLException {
+  public List<String> pickupDates() throws SQLException {
     return Outputs.typedRows(connection, "select distinct ny_date(pickup) from uniq order by 1");
   }
 
@@ -266,7 +267,7 @@ final class DuckDbReference implements AutoCloseable {
    * Expected counts: read, valid (unique), duplicates, conflicting duplicates, and rejected per reason (conflicting
    * duplicates among them).
    */
-  Map<String, Long> counts() throws SQLException {
+  public Map<String, Long> counts() throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Statement s = connection.createStatement()) {
       try (ResultSet r = s.executeQuery("select outcome, count(*) from classified group by 1")) {
@@ -299,7 +300,7 @@ final class DuckDbReference implements AutoCloseable {
    * earlier runs read (a full run's counts are the sum of the incremental runs'), keys whose difference is zero left
    * out as a report leaves them out.
    */
-  static Map<String, Long> minus(Map<String, Long> all, Map<String, Long> before) {
+  public static Map<String, Long> minus(Map<String, Long> all, Map<String, Long> before) {
     Map<String, Long> delta = new TreeMap<>();
     all.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0L)));
     before.keySet().forEach(k -> delta.putIfAbsent(k, -before.get(k)));

@@ -1,4 +1,4 @@
-package dev.tripbeam.tests;
+package dev.tripbeam.oracles;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,12 +25,12 @@ import java.util.TreeMap;
  * CSV, the rules written again from docs/pipeline.md and docs/app-format.md. It shares no class with tripbeam,
  * so a rule, order or aggregation bug in tripbeam shows as a difference.
  */
-final class ReferenceModel {
+public final class ReferenceModel {
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
   private static final long HOUR_MICROS = 3_600_000_000L;
 
   /** One valid app trip, in the units of the outputs (micros, cents, miles). */
-  record Trip(
+  public record Trip(
       String tripId, String userId, long pickup, long dropoff, int pu, int dropoffZone, Integer passengers,
       double miles, long fare, long tip, long tolls, long total, Integer payment, String file, long row) {
     String pickupDate() {
@@ -62,15 +62,15 @@ final class ReferenceModel {
           .thenComparing(Trip::file)
           .thenComparingLong(Trip::row);
 
-  final List<Trip> unique = new ArrayList<>();
+  public final List<Trip> unique = new ArrayList<>();
   /** Rows read, rejected per reason, copies equal in content to the kept one, and copies that differ (rejected). */
-  long read;
-  final Map<String, Long> rejected = new TreeMap<>();
-  long duplicates;
-  long conflicting;
+  public long read;
+  public final Map<String, Long> rejected = new TreeMap<>();
+  public long duplicates;
+  public long conflicting;
 
   /** The model over app-format JSON lines files, with the zone ids of {@code zoneTable} (the TLC lookup CSV). */
-  ReferenceModel(List<Path> jsonLines, Path zoneTable) throws Exception {
+  public ReferenceModel(List<Path> jsonLines, Path zoneTable) throws Exception {
     Set<Integer> zones = new HashSet<>();
     for (String line : Files.readAllLines(zoneTable).subList(1, Files.readAllLines(zoneTable).size())) {
       zones.add(Integer.parseInt(line.substring(0, line.indexOf(',')).replace("\"", "")));
@@ -218,7 +218,7 @@ final class ReferenceModel {
   }
 
   /** user|date|trips|distance|total|first pickup micros|last dropoff micros|journeys|distinct zones, sorted. */
-  List<String> userDaily() {
+  public List<String> userDaily() {
     Map<String, List<Trip>> days = new TreeMap<>();
     for (Trip t : unique) {
       days.computeIfAbsent(t.userId() + "|" + t.pickupDate(), k -> new ArrayList<>()).add(t);
@@ -252,7 +252,7 @@ final class ReferenceModel {
    * trip|route|fare per mile|median|mad|route trips|score, sorted by trip id. A trip's baseline is its route's trips
    * of at least 0.5 mile picked up on the same New York date.
    */
-  List<String> anomalies() {
+  public List<String> anomalies() {
     Map<String, List<Trip>> routeDays = new TreeMap<>();
     for (Trip t : unique) {
       if (t.miles() >= 0.5) {

@@ -1,5 +1,10 @@
-package dev.tripbeam.tests;
+package dev.tripbeam.bench;
 
+import dev.tripbeam.fixtures.Clusters;
+import dev.tripbeam.fixtures.Generated;
+import dev.tripbeam.fixtures.LocalKafka;
+import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.StreamOutputs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +19,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
