@@ -5,11 +5,15 @@
 # shellcheck source=java17.sh
 source "$(dirname "${BASH_SOURCE[0]}")/java17.sh"
 [ -x /usr/bin/time ] || { echo "benchmark: needs GNU time (apt-get install time)" >&2; exit 2; }
-# shellcheck disable=SC2034 # OPENS, TOOLS_CP, WALL, RSS and CPU are for the scripts that source this file
+# shellcheck disable=SC2034 # OPENS, WALL, RSS and CPU are for the scripts that source this file
 OPENS=(--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED)
 DATA=tests/data/nyc_tlc
-TOOLS_CP="tools/target/classes:$(cat tools/target/runtime.classpath 2>/dev/null)"
 TEMPLATES="$DATA/yellow_tripdata_2021-01.head.csv,$DATA/green_tripdata_2023-12.parquet"
+
+# tools_cp: the tools module's classpath (its classes first), once a Maven build has written it.
+tools_cp() {
+  echo "tools/target/classes:$(cat tools/target/runtime.classpath)"
+}
 
 # generate SIZE [DIR [GENERATOR OPTIONS...]]: app-format Parquet of SIZE trips (default: $BENCH_DIR/app-SIZE, raw files
 # of about 500k trips as a lake's raw zone holds them, seed 42 from 2024-03-04 over 7 days); kept between runs.
@@ -18,7 +22,7 @@ generate() {
   shift $(( $# < 2 ? $# : 2 ))
   if [ ! -f "$dir/.complete" ]; then
     rm -rf "$dir"
-    java -Xmx4g -cp "$TOOLS_CP" dev.tripbeam.tools.generate.GenerateTrips --trips="$size" \
+    java -Xmx4g -cp "$(tools_cp)" dev.tripbeam.tools.generate.GenerateTrips --trips="$size" \
       --users=$(( size / 2 > 0 ? size / 2 : 1 )) --files=$(( size / 500000 > 2 ? size / 500000 : 2 )) \
       --templates="$TEMPLATES" --output="$dir" "$@"
     touch "$dir/.complete"

@@ -38,7 +38,7 @@ measure() {
     flink)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.cli.TripCommand --runner=FlinkRunner --input="$in/*.parquet" --output="$out" "${FLINK_EXTRA[@]}") ;;
     spark)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$SPARK_CP" dev.tripbeam.cli.TripCommand --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out" "${SPARK_EXTRA[@]}") ;;
     direct) cmd=(java -Xmx4g -cp "$TEST_CP" dev.tripbeam.cli.TripCommand --runner=DirectRunner --input="$in/*.parquet" --output="$out") ;;
-    floor)  cmd=(java -Xmx16g -cp "$TOOLS_CP" dev.tripbeam.tools.bench.PlainJavaFloor --input="$in" --output="$out") ;;
+    floor)  cmd=(java -Xmx16g -cp "$(tools_cp)" dev.tripbeam.tools.bench.PlainJavaFloor --input="$in" --output="$out") ;;
     duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;
   esac
   timed "$BENCH_DIR/last-$engine.log" "${cmd[@]}" || { echo "benchmark: $engine at $size failed" >&2; return 1; }
