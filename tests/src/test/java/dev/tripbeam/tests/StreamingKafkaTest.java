@@ -143,6 +143,11 @@ class StreamingKafkaTest {
     stream.await(
         "the rejected records written",
         () -> rejected("late_trip").size() >= 1 && rejected("unparseable").contains(malformed));
+    // Each count label has its own pane (a processing-time trigger per key): the copies' counts may be written a pane
+    // after the rejected records that reconcile them.
+    stream.awaitCount(
+        "the exact copy and the conflicting copy counted", 2,
+        () -> delta(before, counts(), "duplicates.copies_removed") + delta(before, counts(), "duplicates.conflicting"));
 
     Map<String, Long> after = counts();
     assertEquals(List.of(late), rejected("late_trip"), "the late trip, with its raw event");
