@@ -39,8 +39,9 @@ import org.joda.time.Instant;
  * bootstrap servers, topic, consumer group, the checker, the maximum out-of-orderness and the allowed lateness.
  * Metrics: counters {@code events} and {@code late_trips} in namespace {@value #STEP}.
  *
- * <p>A partition that never receives a record holds the watermark back (Kafka tells no event time for it): give
- * the topic no more partitions than producers fill.
+ * <p>Each partition's watermark moves with the pickups it has read only ({@link EventClock}): a quiet partition holds
+ * the days it has not yet seen past open, and a partition that never receives a record holds every day open, as the
+ * watched prefix's reader does before its first file. Give the topic no more partitions than producers fill.
  */
 public final class ReadTripEvents extends PTransform<PBegin, PCollection<CheckedTrip>> {
   public static final String STEP = "ReadTripEvents";
@@ -133,7 +134,7 @@ public final class ReadTripEvents extends PTransform<PBegin, PCollection<Checked
 
         @Override
         public Instant getWatermark(PartitionContext ctx) {
-          return clock.watermark(ctx.getMessageBacklog() == 0 ? ctx.getBacklogCheckTime() : null);
+          return clock.settle();
         }
       };
     }

@@ -36,9 +36,11 @@ import org.joda.time.Instant;
  * so a producer that writes under such a name and renames when done is never read half-written (S3 objects appear
  * whole). Output: {@link CheckedTrip}s as {@link ReadTripFiles} gives them, each trip stamped with its pickup and
  * rejected as {@code late_trip} (with its raw row) when the watermark had passed its day plus the lateness ({@link
- * EventClock}, as {@link ReadTripEvents} does per Kafka partition); the files are split over the source's readers by
- * a hash of their path. A reader reads one file at a time into memory (streaming raw files are expected to be small
- * and many) and keeps, in each checkpoint, the files it has finished, the file it is in and how many of its records it
+ * EventClock}, as {@link ReadTripEvents} does per Kafka partition). The watermark moves after each whole file, to its
+ * latest pickup minus the out-of-orderness, and never while the prefix is quiet: a file of past days that lands after
+ * hours of silence is processed like any other, and only a later file's trips close a day. One reader lists and reads
+ * the prefix (several readers would each hold the watermark until a file came their way). It reads one file at a time
+ * into memory (streaming raw files are expected to be small and many) and keeps, in each checkpoint, the files it has finished, the file it is in and how many of its records it
  * has emitted: a restored job reads every file exactly once. The list of finished files grows with the prefix: move
  * processed files away (or start a new prefix) now and then. Options: the prefix, the format, the checker, the poll
  * interval, the maximum out-of-orderness and the allowed lateness.
@@ -123,12 +125,7 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
 
     @Override
     public List<Source> split(int desiredNumSplits, PipelineOptions options) {
-      int n = Math.max(1, desiredNumSplits);
-      List<Source> out = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        out.add(new Source(pattern, format, checker, pollInterval, outOfOrderness, lateness, i, n));
-      }
-      return out;
+      return List.of(this);
     }
 
     @Override
@@ -147,6 +144,7 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
       return TripCoders.checkedTrip();
     }
 
+    /** Whether this reader reads {@code path}: always for a new job; a checkpoint of several readers keeps its share. */
     boolean owns(String path) {
       return Math.floorMod(path.hashCode(), splits) == split;
     }
@@ -165,7 +163,6 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
     private long emitted;
     private long skip;
     private long lastPoll;
-    private boolean idle;
     private @Nullable CheckedTrip record;
     private Instant timestamp = Instant.EPOCH;
 
@@ -192,9 +189,7 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
         if (!queue.isEmpty()) {
           emit(queue.poll());
           if (queue.isEmpty()) {
-            done.add(current);
-            current = null;
-            emitted = 0;
+            finishFile();
           }
           return true;
         }
@@ -208,8 +203,7 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
         }
         lastPoll = now;
         poll();
-        idle = files.isEmpty();
-        if (idle) {
+        if (files.isEmpty()) {
           return false;
         }
       }
@@ -246,10 +240,16 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
       emitted = drop;
       skip = 0;
       if (queue.isEmpty()) {
-        done.add(path);
-        current = null;
-        emitted = 0;
+        finishFile();
       }
+    }
+
+    /** The current file is emitted whole: it is done, and its pickups move the watermark. */
+    private void finishFile() {
+      done.add(current);
+      current = null;
+      emitted = 0;
+      clock.settle();
     }
 
     private void emit(Pending pending) {
@@ -281,12 +281,12 @@ public final class WatchTripFiles extends PTransform<PBegin, PCollection<Checked
 
     @Override
     public Instant getWatermark() {
-      return clock.watermark(idle && queue.isEmpty() && files.isEmpty() ? Instant.now() : null);
+      return clock.watermark();
     }
 
     @Override
     public Mark getCheckpointMark() {
-      return new Mark(new TreeSet<>(done), current, emitted, clock.watermark(null).getMillis());
+      return new Mark(new TreeSet<>(done), current, emitted, clock.watermark().getMillis());
     }
 
     @Override

@@ -19,11 +19,13 @@ import dev.tripbeam.options.RunRequest;
 import dev.tripbeam.options.StreamDurations;
 import dev.tripbeam.options.TripPipelineOptions;
 import dev.tripbeam.report.CountLabels;
+import dev.tripbeam.serving.UpsertServingRows;
 import dev.tripbeam.transforms.AggregateUserDaily;
 import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.DeduplicateTripStream;
 import dev.tripbeam.transforms.DetectFareAnomalies;
 import dev.tripbeam.transforms.EnrichTrips;
+import dev.tripbeam.transforms.SelectClosedDays;
 import dev.tripbeam.transforms.SelectRejectedAndCounts;
 import dev.tripbeam.transforms.SelectTrips;
 import dev.tripbeam.transforms.TripDays;
@@ -124,21 +126,22 @@ public final class StreamingGraph {
     PCollection<CheckedTrip> deduplicated =
         checked.apply("DeduplicateTripStream", DeduplicateTripStream.retainingFor(lateness));
     PCollectionTuple side = deduplicated.apply("SelectRejectedAndCounts", SelectRejectedAndCounts.of());
-    PCollection<Trip> dayTrips =
-        deduplicated
-            .apply("SelectTripsForDays", SelectTrips.of())
+    PCollection<Trip> trips = deduplicated.apply("SelectTripsForDays", SelectTrips.of());
+    PCollection<Trip> runningDays = trips.apply("WindowRunningPickupDays", TripDays.running(lateness, paneInterval));
+    PCollection<ZoneDaily> zoneDaily =
+        runningDays
+            .apply("EnrichTripsForZoneDays", EnrichTrips.of(zones))
+            .apply("AggregateZoneDaily", AggregateZoneDaily.of());
+    PCollection<UserDaily> userDaily = runningDays.apply("AggregateUserDaily", AggregateUserDaily.perUserDay());
+    PCollection<FareAnomaly> anomalies =
+        trips
             .apply(
                 "WindowPickupDays",
                 Window.<Trip>into(TripDays.withLateness(lateness))
                     .triggering(AfterWatermark.pastEndOfWindow())
                     .withAllowedLateness(Duration.ZERO)
-                    .discardingFiredPanes());
-    PCollection<ZoneDaily> zoneDaily =
-        dayTrips
-            .apply("EnrichTripsForZoneDays", EnrichTrips.of(zones))
-            .apply("AggregateZoneDaily", AggregateZoneDaily.of());
-    PCollection<UserDaily> userDaily = dayTrips.apply("AggregateUserDaily", AggregateUserDaily.of());
-    PCollection<FareAnomaly> anomalies = dayTrips.apply("DetectFareAnomalies", DetectFareAnomalies.of());
+                    .discardingFiredPanes())
+            .apply("DetectFareAnomalies", DetectFareAnomalies.of());
     PCollection<EnrichedTrip> enriched =
         deduplicated
             .apply("SelectTripsToWrite", SelectTrips.of())
@@ -146,8 +149,19 @@ public final class StreamingGraph {
             .apply("WindowProcessedTripPanes", panes(paneInterval));
     PCollection<RejectedRecord> rejected =
         side.get(SelectRejectedAndCounts.REJECTED).apply("WindowRejectedPanes", panes(paneInterval));
+    if (request.serves()) {
+      String url = options.getServingJdbcUrl();
+      userDaily.apply("UpsertUserDaily", UpsertServingRows.userDaily(url, options.getServingSecretArn()));
+      zoneDaily.apply("UpsertZoneDaily", UpsertServingRows.zoneDaily(url, options.getServingSecretArn()));
+    }
     LakeLayout layout = request.layout();
-    writeZones(enriched, zoneDaily, userDaily, anomalies, rejected, layout);
+    writeZones(
+        enriched,
+        zoneDaily.apply("SelectClosedZoneDays", SelectClosedDays.of()),
+        userDaily.apply("SelectClosedUserDays", SelectClosedDays.of()),
+        anomalies,
+        rejected,
+        layout);
     PCollection<KV<String, Long>> counts =
         countPanes(side.get(SelectRejectedAndCounts.COUNTS), side.get(SelectRejectedAndCounts.REJECTED), paneInterval);
     counts

@@ -117,9 +117,6 @@ public final class OptionChecks {
     if (options.getIncremental() || !dates.isEmpty() || options.getServeOnly()) {
       throw new IllegalArgumentException("--incremental, --reprocess and --serveOnly are batch modes, not --streaming");
     }
-    if (!isBlank(options.getServingJdbcUrl())) {
-      throw new IllegalArgumentException("--servingJdbcUrl loads after a batch run; --streaming does not load it");
-    }
     if (isBlank(options.getOutput())) {
       throw new IllegalArgumentException("--streaming needs --output, the lake its zones go to");
     }

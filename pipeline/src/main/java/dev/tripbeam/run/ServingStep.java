@@ -3,6 +3,7 @@ package dev.tripbeam.run;
 import dev.tripbeam.options.RunRequest;
 import dev.tripbeam.options.TripPipelineOptions;
 import dev.tripbeam.serving.ServingLoader;
+import dev.tripbeam.serving.ServingSchema;
 import dev.tripbeam.serving.ServingLogin;
 import dev.tripbeam.serving.ServingTarget;
 import java.io.IOException;
@@ -33,6 +34,15 @@ record ServingStep(ServingTarget target, ServingLogin login, int maxConnections)
       return new ServingStep(target, login, options.getServingMaxConnections());
     } catch (IOException e) {
       throw new UserError(e.getMessage());
+    }
+  }
+
+  /** Brings the serving schema up to date before a stream upserts into it. */
+  void migrate() {
+    try {
+      ServingSchema.migrate(target, login);
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage() + " (" + target.shown() + ")");
     }
   }
 

@@ -54,6 +54,11 @@ public final class StreamingRun {
       checkTopic(options.getKafkaBootstrapServers(), options.getKafkaTopic());
       from = "Kafka topic " + options.getKafkaTopic() + " at " + options.getKafkaBootstrapServers();
     }
+    ServingStep serving = ServingStep.of(request);
+    if (serving != null) {
+      serving.migrate();
+      from += "; running aggregates upserted into " + serving.target().shown();
+    }
     Pipeline pipeline = Pipeline.create(options);
     PCollection<CheckedTrip> source = StreamingGraph.source(pipeline, request, zones);
     return new Assembled(pipeline, StreamingGraph.build(source, request, zones), from);

@@ -3,7 +3,7 @@ package dev.tripbeam.bench;
 import dev.tripbeam.fixtures.Clusters;
 import dev.tripbeam.fixtures.Generated;
 import dev.tripbeam.fixtures.LocalKafka;
-import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.LocalPostgres;
 import dev.tripbeam.fixtures.StreamOutputs;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,37 +11,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The streaming benchmark (docs/benchmarks.md, "Streaming"), on the local Flink standalone cluster (JobManager and two
- * TaskManagers, RocksDB state) and a local Kafka broker, both started and stopped by PID by this program.
+ * TaskManagers, RocksDB state), a local Kafka broker and a local PostgreSQL server, all started and stopped by PID by
+ * this program on the same machine.
  *
- * <p>Arm {@code throughput}: EVENTS generated app events (sorted by pickup) are in the topic before the job starts;
- * the sustained rate is the events read between the first and the last committed count pane over the time between
- * them (the job's start-up excluded). Arm {@code latency}: a producer sends RATE events per second for SECONDS seconds,
- * each picked up 10 minutes before it is sent and named by its send time; the latency of an event is the time from
- * its send until a processed-trip file holding it is visible (polled every 50 ms), p50 and p99 over all events.
- * Prints a TSV line per arm: arm, events, seconds, events_per_s, p50_ms, p99_ms, pane_s, checkpoint_s, and the
- * job's maximum out-of-orderness (the fifth argument, default 5m; EVENTS 0 skips the throughput arm).
+ * <p>Arm {@code throughput}: EVENTS generated app events (sorted by pickup) are in a 2-partition topic before the job
+ * starts; the sustained rate is the events read between the first and the last committed count pane over the time
+ * between them (the job's start-up excluded). Arm {@code latency}: {@link LiveFeed} sends RATE events a second for
+ * SECONDS seconds as a live app would, with {@code --servingJdbcUrl}; {@link LatencyProbe} times each event from its
+ * send to the first processed-trip file holding it and to the first {@code user_daily} row counting it. For each arm
+ * the TaskManagers' CPU time (user and system, from {@code /proc}) per event. Prints a TSV line per arm (the columns of
+ * {@link #HEADER}) and, for the latency arm, the p50 of each tenth of the events in send order (a backlog grows along
+ * them, a structural wait does not). Arguments: EVENTS (0 skips the throughput arm), RATE, SECONDS, a work folder, the
+ * job's maximum out-of-orderness, then extra job arguments for A/B runs.
  */
 public final class StreamingBenchmark {
+  static final String HEADER =
+      "arm\tevents\tseconds\tevents_per_s\tfile_p50_ms\tfile_p95_ms\tfile_p99_ms\tpg_p50_ms\tpg_p95_ms\tpg_p99_ms"
+          + "\ttm_cpu_us_per_event\tpane_s\tcheckpoint_s\tout_of_order\tjob_args";
+
   /** The pane and checkpoint interval of {@link Clusters#flinkStreamingClient}. */
   private static final String PANE = "2s";
 
@@ -55,19 +50,25 @@ public final class StreamingBenchmark {
     int seconds = Integer.parseInt(args[2]);
     Path work = Path.of(args[3]);
     String outOfOrderness = args.length > 4 ? args[4] : "5m";
-    System.out.println("arm\tevents\tseconds\tevents_per_s\tp50_ms\tp99_ms\tpane_s\tcheckpoint_s\tout_of_order");
-    Clusters.script("flink-cluster.sh", "start");
-    try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"))) {
-      if (events > 0) {
-        throughput(kafka, events, work, outOfOrderness);
+    List<String> jobArgs = new ArrayList<>(args.length > 5 ? Arrays.asList(args).subList(5, args.length) : List.of());
+    jobArgs.add("--maxOutOfOrderness=" + outOfOrderness);
+    System.out.println(HEADER);
+    String password = "bench-" + Long.toHexString(System.nanoTime());
+    try (LocalPostgres pg = LocalPostgres.start(work.resolve("pg"), 0, password);
+        LocalKafka kafka = LocalKafka.start(work.resolve("kafka"))) {
+      Clusters.script(Map.of("PGUSER", LocalPostgres.USER, "PGPASSWORD", password), "flink-cluster.sh", "start");
+      try {
+        if (events > 0) {
+          throughput(kafka, events, work, jobArgs);
+        }
+        latency(kafka, pg, rate, seconds, work, jobArgs);
+      } finally {
+        Clusters.script("flink-cluster.sh", "stop");
       }
-      latency(kafka, rate, seconds, work, outOfOrderness);
-    } finally {
-      Clusters.script("flink-cluster.sh", "stop");
     }
   }
 
-  private static void throughput(LocalKafka kafka, long events, Path work, String outOfOrderness) throws Exception {
+  private static void throughput(LocalKafka kafka, long events, Path work, List<String> jobArgs) throws Exception {
     List<String> lines =
         StreamOutputs.inPickupOrder(
             Files.readAllLines(
@@ -76,101 +77,92 @@ public final class StreamingBenchmark {
     kafka.createTopic("throughput", 2);
     kafka.produce("throughput", 2, lines);
     Path output = work.resolve("throughput-lake");
-    Process job = start(kafka, "throughput", output, work.resolve("throughput"), outOfOrderness);
+    Process job = start(kafka, "throughput", output, work.resolve("throughput"), jobArgs);
     long firstAt = 0;
     long firstRead = 0;
     long read = 0;
+    long cpuAtFirst = 0;
     while (job.isAlive() && read < lines.size()) {
       read = StreamOutputs.counts(output).getOrDefault("read_rows", 0L);
       if (firstAt == 0 && read > 0) {
         firstAt = System.nanoTime();
         firstRead = read;
+        cpuAtFirst = taskManagerCpuMicros();
       }
       Thread.sleep(50);
     }
     long lastAt = System.nanoTime();
+    long cpu = taskManagerCpuMicros() - cpuAtFirst;
     stop(job);
     double secs = (lastAt - firstAt) / 1e9;
+    long counted = read - firstRead;
     System.out.printf(
-        Locale.ROOT, "throughput\t%d\t%.1f\t%.0f\t\t\t%s\t%s\t%s%n", lines.size(), secs, (read - firstRead) / secs,
-        PANE, CHECKPOINT, outOfOrderness);
+        Locale.ROOT, "throughput\t%d\t%.1f\t%.0f\t\t\t\t\t\t\t%.0f\t%s\t%s\t%s%n", lines.size(), secs, counted / secs,
+        (double) cpu / counted, PANE, CHECKPOINT, describe(jobArgs));
   }
 
-  private static void latency(LocalKafka kafka, int rate, int seconds, Path work, String outOfOrderness)
+  private static void latency(LocalKafka kafka, LocalPostgres pg, int rate, int seconds, Path work, List<String> jobArgs)
       throws Exception {
     kafka.createTopic("latency", 2);
     Path output = work.resolve("latency-lake");
-    Process job = start(kafka, "latency", output, work.resolve("latency"), outOfOrderness);
+    List<String> withServing = new ArrayList<>(jobArgs);
+    withServing.add("--servingJdbcUrl=" + pg.jdbcUrl());
+    Process job = start(kafka, "latency", output, work.resolve("latency"), withServing);
     while (job.isAlive() && Clusters.runningFlinkJob() == null) {
       Thread.sleep(100);
     }
     Thread.sleep(10_000);
-    Map<String, Long> sentAt = Collections.synchronizedMap(new HashMap<>());
-    Thread producer = new Thread(() -> send(kafka, rate, seconds, sentAt));
+    LiveFeed feed = new LiveFeed(kafka.bootstrap(), "latency", rate, seconds, 20_000, 21L);
+    LatencyProbe probe = new LatencyProbe(feed, output.resolve("processed/trips"), pg);
+    long cpuBefore = taskManagerCpuMicros();
+    Thread producer = new Thread(feed, "live-feed");
     producer.start();
-    Map<String, Long> seenAt = new HashMap<>();
-    Set<Path> seenFiles = new HashSet<>();
-    Path trips = output.resolve("processed/trips");
-    long total = (long) rate * seconds;
-    while (job.isAlive() && seenAt.size() < total) {
-      if (Files.isDirectory(trips)) {
-        List<Path> fresh = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(trips)) {
-          files.filter(f -> f.toString().endsWith(".parquet") && !seenFiles.contains(f)).forEach(fresh::add);
-        }
-        long now = System.currentTimeMillis();
-        for (Path f : fresh) {
-          seenFiles.add(f);
-          for (String id : Outputs.query("select trip_id from read_parquet('" + f + "')")) {
-            seenAt.putIfAbsent(id, now);
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
+    probe.watch(job, Math.max(60_000L, seconds * 2_000L));
     producer.join();
+    long cpu = taskManagerCpuMicros() - cpuBefore;
     stop(job);
-    List<Long> latencies = new ArrayList<>();
-    seenAt.forEach((id, at) -> latencies.add(at - sentAt.get(id)));
-    Collections.sort(latencies);
+    long[] files = probe.fileLatencies();
+    long[] rows = probe.rowLatencies();
     System.out.printf(
-        Locale.ROOT, "latency\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s%n", latencies.size(), seconds, rate,
-        latencies.get(latencies.size() / 2), latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), PANE,
-        CHECKPOINT, outOfOrderness);
+        Locale.ROOT, "latency\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%s\t%s\t%s%n", feed.sent(), seconds, rate,
+        pct(files, 50), pct(files, 95), pct(files, 99), pct(rows, 50), pct(rows, 95), pct(rows, 99),
+        (double) cpu / feed.sent(), PANE, CHECKPOINT, describe(jobArgs));
+    System.err.println("file latency p50 by tenth of the events in send order (ms): " + probe.fileDeciles());
+    System.err.println("user_daily latency p50 by tenth of the events in send order (ms): " + probe.rowDeciles());
+    System.err.println("events never seen in a file: " + probe.missingFiles() + ", in user_daily: " + probe.missingRows());
   }
 
-  /** Sends {@code rate} events a second for {@code seconds} seconds, noting each one's send time by trip id. */
-  private static void send(LocalKafka kafka, int rate, int seconds, Map<String, Long> sentAt) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    DateTimeFormatter f = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      long start = System.nanoTime();
-      for (long i = 0; i < (long) rate * seconds; i++) {
-        long due = start + i * 1_000_000_000L / rate;
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
-        }
-        String id = "lat-" + i;
-        LocalDateTime pickup = LocalDateTime.now(ZoneOffset.UTC).minusMinutes(10).withNano(0);
-        String line =
-            "{\"trip_id\":\"" + id + "\",\"user_id\":\"u" + (i % 1000) + "\",\"pickup_ts\":\"" + f.format(pickup)
-                + "Z\",\"dropoff_ts\":\"" + f.format(pickup.plusMinutes(8)) + "Z\",\"pu_zone_id\":142,"
-                + "\"do_zone_id\":43,\"passenger_count\":1,\"distance_miles\":1.5,\"fare_cents\":1200,"
-                + "\"tip_cents\":100,\"tolls_cents\":0,\"total_cents\":1450,\"payment_type\":1}";
-        sentAt.put(id, System.currentTimeMillis());
-        producer.send(new ProducerRecord<>("latency", (int) (i % 2), null, line));
+  static long pct(long[] sorted, int p) {
+    return sorted.length == 0 ? -1 : sorted[Math.max(0, (int) Math.ceil(sorted.length * p / 100.0) - 1)];
+  }
+
+  private static String describe(List<String> jobArgs) {
+    String out = "";
+    String rest = "";
+    for (String a : jobArgs) {
+      if (a.startsWith("--maxOutOfOrderness=")) {
+        out = a.substring(a.indexOf('=') + 1);
+      } else {
+        rest = rest.isEmpty() ? a : rest + " " + a;
       }
-      producer.flush();
     }
+    return out + "\t" + rest;
   }
 
-  private static Process start(LocalKafka kafka, String topic, Path output, Path log, String outOfOrderness)
+  /** User and system CPU time, in microseconds, of both TaskManagers so far (from {@code /proc/PID/stat}). */
+  static long taskManagerCpuMicros() throws Exception {
+    long ticks = 0;
+    for (String tm : List.of("taskmanager-1", "taskmanager-2")) {
+      String stat = Files.readString(Path.of("/proc", Long.toString(Clusters.pid("flink", tm)), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+    return ticks * 10_000L;
+  }
+
+  private static Process start(LocalKafka kafka, String topic, Path output, Path log, List<String> jobArgs)
       throws Exception {
-    return Clusters.flinkStreamingClient(
-            kafka.bootstrap(), topic, output, "--maxOutOfOrderness=" + outOfOrderness)
+    return Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output, jobArgs.toArray(new String[0]))
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
         .start();

@@ -2,8 +2,10 @@ package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tripbeam.fixtures.ForkedRun;
 import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.RealFiles;
 import dev.tripbeam.fixtures.StreamOutputs;
 import dev.tripbeam.fixtures.StreamingJob;
 import java.nio.file.Files;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The streaming job watching a raw prefix on embedded Flink: the bundled app events as three files (beside a hidden
- * and a marker file, which it skips) give the zones a batch run over the same files gives (every column of the
+ * and a marker file, which it skips) and a later file that closes their days give the zones a batch run over the same
+ * files gives (every column of the
  * processed trips but their lineage, the aggregates, the rejected counts by reason); a file landing later (by rename
  * from a marker name, as a producer would write it) brings a late trip, a malformed row and a duplicate to their
  * places; the JVM killed with SIGKILL and restarted from its last retained checkpoint reads every file exactly once.
@@ -43,7 +46,11 @@ class StreamingFilesTest {
     List<String> args = new ArrayList<>(List.of(
         "--streaming=true", "--input=" + raw, "--inputFormat=app", "--pollInterval=1s", "--paneInterval=2s",
         "--checkpointInterval=2s", "--parallelism=2"));
-    args.addAll(List.of(extra));
+    for (String e : extra) {
+      String name = e.substring(0, e.indexOf('=') + 1);
+      args.removeIf(a -> a.startsWith(name));
+      args.add(e);
+    }
     return StreamingJob.start(tmp, output, args);
   }
 
@@ -57,19 +64,29 @@ class StreamingFilesTest {
     }
     Files.writeString(raw.resolve("_SUCCESS"), "");
     Files.writeString(raw.resolve(".part-0.jsonl.crc"), "not a trip");
+    List<String> closers = StreamingJob.closingTrips(1);
+    Path batchInput = Files.createDirectories(tmp.resolve("batch-input"));
+    for (int i = 0; i < 3; i++) {
+      Files.copy(raw.resolve("part-" + i + ".jsonl"), batchInput.resolve("part-" + i + ".jsonl"));
+    }
+    Files.write(batchInput.resolve("part-closing.jsonl"), closers);
     Path batch = tmp.resolve("batch");
-    ForkedRun run = ForkedRun.main("flink", batch, "--input=" + raw, "--inputFormat=app", "--output=" + batch);
+    ForkedRun run = ForkedRun.main("flink", batch, "--input=" + batchInput, "--inputFormat=app", "--output=" + batch);
     assertEquals(0, run.exitCode, run.toString());
+    String openDay = StreamOutputs.pickupDay(closers.get(0));
+    List<String> days = StreamOutputs.zoneDays(batch).stream().filter(d -> !d.equals(openDay)).toList();
 
     Path output = tmp.resolve("stream");
     stream = start(raw, output);
-    List<String> days = StreamOutputs.zoneDays(batch);
     stream.awaitCount("every file read", events.size(), stream::readRows);
+    assertEquals(List.of(), StreamOutputs.zoneDays(output), "no day closed before later data came");
+    // A file of later trips lands: its data closes the days before it (idle time alone closes none).
+    Files.write(raw.resolve("part-closing.jsonl"), closers);
     stream.await(
         "every day written",
         () -> StreamOutputs.zoneDays(output).equals(days) && StreamOutputs.userDays(output).equals(days));
     stream.awaitReconciled();
-    StreamOutputs.assertEqualToBatch(batch, output);
+    StreamOutputs.assertEqualToBatch(batch, output, openDay);
     long batchDuplicates = run.report().at("/counts/duplicates").asLong();
 
     // A file lands (written under a marker name, then renamed): a late trip, a malformed row, a recent trip twice.
@@ -78,7 +95,7 @@ class StreamingFilesTest {
     Path incoming = raw.resolve("_incoming.jsonl");
     Files.write(incoming, List.of(late, "{broken", recent, recent));
     Files.move(incoming, raw.resolve("part-3.jsonl"), StandardCopyOption.ATOMIC_MOVE);
-    long total = events.size() + 4L;
+    long total = events.size() + closers.size() + 4L;
     stream.awaitCount("the new file read", total, stream::readRows);
     stream.awaitCount("the late trip counted", 1, () -> StreamOutputs.counts(output).getOrDefault("rejected.late_trip", 0L));
     stream.awaitReconciled();
@@ -102,6 +119,52 @@ class StreamingFilesTest {
     stream.awaitCount("the recent trips written", 3, () -> StreamOutputs.processedTrips(output, "recent-").size());
     stream.awaitReconciled();
     assertEquals(StreamOutputs.processedRows(output), StreamOutputs.distinctProcessedTrips(output), "no trip twice");
+  }
+
+  /**
+   * The issue-27 case, as a new user met it: a job watches an empty prefix for a while, then one real month lands
+   * (NYC TLC green 2023-12, 64,215 rows, with trips of three November days among them). Idle time moved no watermark, so
+   * no trip is late: every valid trip is processed at once and every day the month's own data closed equals a batch
+   * run over the file; the last day closes when a file of later trips lands.
+   */
+  @Test
+  void aRealMonthLandingInAnIdleJobIsProcessedLikeABatchRun() throws Exception {
+    Path raw = Files.createDirectories(tmp.resolve("landing"));
+    Path closing = tmp.resolve("closing.parquet");
+    Outputs.execute("COPY (SELECT * REPLACE (TIMESTAMP '2024-01-02 10:00:00' AS lpep_pickup_datetime, "
+        + "TIMESTAMP '2024-01-02 10:12:00' AS lpep_dropoff_datetime) FROM read_parquet('" + RealFiles.GREEN_PARQUET
+        + "') WHERE trip_distance > 1 AND fare_amount > 5 AND PULocationID BETWEEN 1 AND 263 LIMIT 1) TO '" + closing
+        + "' (FORMAT parquet)");
+    Path batch = tmp.resolve("month-batch");
+    ForkedRun run =
+        ForkedRun.main("flink", batch, "--input=" + RealFiles.GREEN_PARQUET + "," + closing, "--output=" + batch);
+    assertEquals(0, run.exitCode, run.toString());
+    JsonNode report = run.report();
+
+    Path output = tmp.resolve("month-stream");
+    stream = start(raw, output, "--inputFormat=auto");
+    stream.await("an idle checkpoint", () -> latestCheckpoint(output) != null);
+    Path incoming = raw.resolve("_green_tripdata_2023-12.parquet");
+    Files.copy(RealFiles.GREEN_PARQUET, incoming);
+    Files.move(incoming, raw.resolve("green_tripdata_2023-12.parquet"), StandardCopyOption.ATOMIC_MOVE);
+    long monthRows = report.at("/counts/read").asLong() - 1;
+    stream.awaitCount("the month read", monthRows, stream::readRows);
+    stream.awaitCount("every valid trip of the month processed", report.at("/counts/valid").asLong() - 1,
+        () -> StreamOutputs.processedRows(output));
+    stream.awaitReconciled();
+    assertEquals(0L, StreamOutputs.counts(output).getOrDefault("rejected.late_trip", 0L), "no trip of the month late");
+    List<String> batchDays = StreamOutputs.zoneDays(batch);
+    List<String> closedByTheMonth = batchDays.subList(0, batchDays.indexOf("2023-12-31"));
+    stream.await("the days the month closed", () -> StreamOutputs.zoneDays(output).equals(closedByTheMonth));
+
+    Files.copy(closing, raw.resolve("green_tripdata_2024-01-02.parquet"));
+    List<String> closedByLaterData = batchDays.subList(0, batchDays.indexOf("2024-01-02"));
+    stream.await("December 31 closed by a later trip", () -> StreamOutputs.zoneDays(output).equals(closedByLaterData));
+    stream.awaitCount("the later trip processed", report.at("/counts/valid").asLong(),
+        () -> StreamOutputs.processedRows(output));
+    stream.awaitReconciled();
+    StreamOutputs.assertEqualToBatch(batch, output, "2024-01-02");
+    assertEquals(report.at("/counts/read").asLong(), StreamOutputs.counts(output).get("read_rows"));
   }
 
   private static List<String> rejected(Path output, String reason) throws Exception {

@@ -164,6 +164,14 @@ public final class DeduplicateTrips extends PTransform<PCollection<CheckedTrip>,
         "the kept copy of trip " + kept.getTripId() + " differs from this one in " + String.join(", ", differing));
   }
 
+  /** {@link #conflict}, its reason followed by the kept copy's content (the stream keeps the copy that came first). */
+  static RejectedRecord conflictWithKept(Trip kept, Trip copy, List<String> differing) {
+    RejectedRecord r = conflict(kept, copy, differing);
+    return RejectedRecord.of(
+        RejectReason.CONFLICTING_DUPLICATE, r.getStep(), r.getSourceFile(), r.getRowNumber(), r.getRaw(),
+        r.getDetail() + "; the kept copy: " + json(kept));
+  }
+
   /** A trip's content and lineage as one JSON object, with the processed zone's column names. */
   static String json(Trip t) {
     Map<String, Object> fields = new LinkedHashMap<>();

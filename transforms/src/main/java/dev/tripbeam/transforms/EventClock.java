@@ -11,28 +11,31 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The event time of one stream partition: which timestamp each record gets, whether a trip is late, and the
- * watermark. Plain Java, used by the streaming sources (a Kafka partition, the watched raw prefix).
+ * The event time of one stream split (a Kafka partition, the watched raw prefix): which timestamp each record gets,
+ * whether a trip is late, and the watermark. Plain Java, used by the streaming sources.
  *
- * <p>A trip's timestamp is its pickup instant. The watermark is the latest pickup seen minus the maximum
- * out-of-orderness; when the partition has nothing left to read, it follows the wall clock instead (the clock minus
- * the out-of-orderness, never backwards), so that a quiet partition does not hold the days open. A trip is late when
- * the watermark has already reached its New York pickup day's end plus the allowed lateness ({@link TripDays}): it
- * then gets the watermark as its timestamp, so that downstream steps see it as on time and the streaming job rejects
- * it as {@code late_trip} (a timestamp other than its pickup marks it) instead of a window dropping it unseen. A
- * record that is no trip (unparseable, invalid) also gets the watermark. The decision is made where the watermark
- * is made, and every later step's watermark is at most this one, so no trip found on time here is late anywhere
- * downstream.
+ * <p>A trip's timestamp is its pickup instant. <b>Only data moves the watermark</b>: it is the latest pickup the
+ * split has settled minus the maximum out-of-orderness, and it stays where it is while the split has nothing to read
+ * (idle time is no evidence that a day is over: a back-filled file of past days must still be processed). A source
+ * settles what it has emitted when its unit of data is complete: a Kafka partition after every record it hands on, the
+ * prefix after every whole file, so that a file's own rows never make each other late. A trip is late when the
+ * watermark has already reached its New York pickup day's end plus the allowed lateness ({@link TripDays}), that is
+ * when data has closed its day: it then gets the watermark as its timestamp, so that downstream steps see it as on
+ * time and the streaming job rejects it as {@code late_trip} (a timestamp other than its pickup marks it) instead of a
+ * window dropping it unseen. A record that is no trip (unparseable, invalid) also gets the watermark. The decision is
+ * made where the watermark is made, and every later step's watermark is at most this one, so no trip found on time
+ * here is late anywhere downstream. A split that has read nothing holds the watermark at its start (it has shown no
+ * event time), so the days close once every split has shown data past them.
  */
 public final class EventClock implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
   private final Duration outOfOrderness;
   private final Duration lateness;
   private Instant latest = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private Instant watermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
 
   /**
-   * A clock whose watermark trails the latest pickup by {@code outOfOrderness}, restarting from {@code
+   * A clock whose watermark trails the latest settled pickup by {@code outOfOrderness}, restarting from {@code
    * previousWatermark} (a checkpoint's) when there is one.
    */
   public EventClock(Duration outOfOrderness, Duration lateness, @Nullable Instant previousWatermark) {
@@ -40,11 +43,13 @@ public final class EventClock implements Serializable {
     this.lateness = lateness;
     if (previousWatermark != null && previousWatermark.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
       watermark = previousWatermark;
-      latest = previousWatermark.plus(outOfOrderness);
     }
   }
 
-  /** The timestamp of a record whose pickup instant (milliseconds) is {@code pickupMillis}, null for no trip. */
+  /**
+   * The timestamp of a record whose pickup instant (milliseconds) is {@code pickupMillis}, null for no trip; an on-time
+   * pickup is remembered for the next {@link #settle()}.
+   */
   public Instant timestamp(@Nullable Long pickupMillis) {
     if (pickupMillis == null || isLate(pickupMillis)) {
       return watermark;
@@ -52,12 +57,19 @@ public final class EventClock implements Serializable {
     Instant pickup = new Instant(pickupMillis);
     if (pickup.isAfter(latest)) {
       latest = pickup;
+    }
+    return pickup;
+  }
+
+  /** Moves the watermark up to the latest pickup timestamped so far minus the out-of-orderness (never backwards). */
+  public Instant settle() {
+    if (latest.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE)) {
       Instant trailing = latest.minus(outOfOrderness);
       if (trailing.isAfter(watermark)) {
         watermark = trailing;
       }
     }
-    return pickup;
+    return watermark;
   }
 
   /** The rejection of a valid trip that came late, with the row's raw text, by {@code step}. */
@@ -69,8 +81,8 @@ public final class EventClock implements Serializable {
             trip.getSourceFile(),
             trip.getSourceRow(),
             raw,
-            "picked up on " + trip.getPickupDate() + ", after the watermark had passed that day's end plus the allowed"
-                + " lateness"));
+            "picked up on " + trip.getPickupDate() + ", after later trips had closed that day (its end plus the allowed"
+                + " lateness)"));
   }
 
   /** Whether a trip picked up at {@code pickupMillis} is past its day's end plus the lateness, by the watermark. */
@@ -78,14 +90,8 @@ public final class EventClock implements Serializable {
     return watermark.getMillis() >= TripDays.dayEndMillis(pickupMillis) + lateness.getMillis();
   }
 
-  /** The watermark; {@code idleAt}, when not null, is the wall-clock time at which the partition had nothing to read. */
-  public Instant watermark(@Nullable Instant idleAt) {
-    if (idleAt != null) {
-      Instant trailing = idleAt.minus(outOfOrderness);
-      if (trailing.isAfter(watermark)) {
-        watermark = trailing;
-      }
-    }
+  /** The watermark as last settled. */
+  public Instant watermark() {
     return watermark;
   }
 }

@@ -8,6 +8,9 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.NonMergingWindowFn;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.transforms.windowing.WindowMappingFn;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -33,6 +36,19 @@ public final class TripDays extends NonMergingWindowFn<Object, IntervalWindow> {
       throw new IllegalArgumentException("the allowed lateness cannot be negative: " + lateness);
     }
     return new TripDays(lateness);
+  }
+
+  /**
+   * Trips into their days, each day fired every {@code paneInterval} after new trips came (early panes with the running
+   * aggregates of the keys they touched, accumulating) and once more, for every key, when the day closes (on time).
+   */
+  public static <T> Window<T> running(Duration lateness, Duration paneInterval) {
+    return Window.<T>into(withLateness(lateness))
+        .triggering(
+            AfterWatermark.pastEndOfWindow()
+                .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(paneInterval)))
+        .withAllowedLateness(Duration.ZERO)
+        .accumulatingFiredPanes();
   }
 
   /** The window of the New York day holding {@code timestamp}. */

@@ -20,15 +20,16 @@ class EventClockTest {
   }
 
   @Test
-  void onTimeTripsKeepTheirPickupAndTheWatermarkTrailsTheLatest() {
+  void onTimeTripsKeepTheirPickupAndTheSettledWatermarkTrailsTheLatest() {
     EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
-    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, clock.watermark(null));
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, clock.settle(), "no data: no event time");
     long t1 = ny(LocalDateTime.of(2024, 3, 4, 20, 0));
     assertEquals(new Instant(t1), clock.timestamp(t1));
-    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.watermark(null));
+    assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, clock.watermark(), "not moved before the unit is settled");
+    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.settle());
     long earlier = t1 - 60 * 60_000L;
     assertEquals(new Instant(earlier), clock.timestamp(earlier), "behind the watermark but within the lateness");
-    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.watermark(null), "an earlier pickup does not move it back");
+    assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.settle(), "an earlier pickup does not move it back");
     assertEquals(new Instant(t1).minus(OUT_OF_ORDER), clock.timestamp(null), "no trip: the watermark");
   }
 
@@ -39,32 +40,39 @@ class EventClockTest {
     long lastMinute = ny(LocalDateTime.of(2024, 3, 4, 23, 59));
     // The watermark one millisecond short of the day's end plus the lateness: still on time.
     clock.timestamp(dayEnd + LATENESS.getMillis() + OUT_OF_ORDER.getMillis() - 1);
+    clock.settle();
     assertFalse(clock.isLate(lastMinute));
     assertEquals(new Instant(lastMinute), clock.timestamp(lastMinute));
     // One more millisecond: late, stamped with the watermark.
     clock.timestamp(dayEnd + LATENESS.getMillis() + OUT_OF_ORDER.getMillis());
+    assertFalse(clock.isLate(lastMinute), "a unit's own rows do not make each other late");
+    clock.settle();
     assertTrue(clock.isLate(lastMinute));
     assertEquals(new Instant(dayEnd + LATENESS.getMillis()), clock.timestamp(lastMinute));
     assertFalse(clock.isLate(dayEnd), "the next day is open");
   }
 
   @Test
-  void anIdlePartitionFollowsTheWallClockNeverBackwards() {
+  void idleTimeDoesNotMoveTheWatermark() {
     EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, null);
     long pickup = ny(LocalDateTime.of(2024, 3, 4, 20, 0));
     clock.timestamp(pickup);
-    Instant idleAt = new Instant(ny(LocalDateTime.of(2026, 12, 2, 12, 0)));
-    Instant followed = clock.watermark(idleAt);
-    assertEquals(new Instant(ny(LocalDateTime.of(2026, 12, 2, 11, 55))), followed, "the clock minus 5 minutes");
-    assertEquals(followed, clock.watermark(new Instant(ny(LocalDateTime.of(2026, 12, 1, 12, 0)))), "not backwards");
-    assertTrue(clock.isLate(pickup), "every day before the clock has closed");
+    Instant settled = clock.settle();
+    // However long nothing comes, the watermark stays at the data's, and a back-filled trip of that day is on time.
+    assertEquals(settled, clock.settle());
+    assertEquals(settled, clock.watermark());
+    long backFilled = ny(LocalDateTime.of(2024, 3, 4, 9, 0));
+    assertFalse(clock.isLate(backFilled));
+    assertEquals(new Instant(backFilled), clock.timestamp(backFilled));
+    assertEquals(settled, clock.settle(), "an earlier pickup leaves it");
   }
 
   @Test
   void aRestoredClockStartsAtTheCheckpointsWatermark() {
     Instant previous = new Instant(ny(LocalDateTime.of(2024, 3, 6, 12, 0)));
     EventClock clock = new EventClock(OUT_OF_ORDER, LATENESS, previous);
-    assertEquals(previous, clock.watermark(null));
+    assertEquals(previous, clock.watermark());
+    assertEquals(previous, clock.settle(), "nothing read since: unchanged");
     assertTrue(clock.isLate(ny(LocalDateTime.of(2024, 3, 4, 12, 0))));
     assertTrue(clock.isLate(ny(LocalDateTime.of(2024, 3, 5, 23, 0))), "its day closed at 01:00 on the 6th");
     assertFalse(clock.isLate(ny(LocalDateTime.of(2024, 3, 6, 8, 0))), "its day closes at 01:00 on the 7th");
