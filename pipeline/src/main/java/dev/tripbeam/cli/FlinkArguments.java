@@ -45,8 +45,10 @@ final class FlinkArguments {
   /**
    * The Flink settings of a streaming job: exactly-once checkpoints every {@code --checkpointInterval} into {@code
    * --checkpointPath} (default under the output), kept when the job is cancelled so that it can be restarted from them;
-   * RocksDB state on a cluster (its state outgrows the heap), heap state embedded; Beam's UnboundedSource reading of
-   * Kafka, whose offsets are part of the checkpoint. Values the user gives win; a duration that does not parse is left
+   * RocksDB state on a cluster (its state outgrows the heap), heap state embedded; bundles finished before a checkpoint
+   * barrier (otherwise Beam buffers what a bundle finished by the checkpoint emits until the next element arrives:
+   * with data-driven watermarks a quiet stream held its last counts back); Beam's UnboundedSource reading of Kafka,
+   * whose offsets are part of the checkpoint. Values the user gives win; a duration that does not parse is left
    * to the option checks to report.
    */
   private static void addCheckpointing(List<String> out) {
@@ -75,6 +77,9 @@ final class FlinkArguments {
     if (Arguments.value(out, "externalizedCheckpointsEnabled") == null) {
       out.add("--externalizedCheckpointsEnabled=true");
       out.add("--retainExternalizedCheckpointsOnCancellation=true");
+    }
+    if (Arguments.value(out, "finishBundleBeforeCheckpointing") == null) {
+      out.add("--finishBundleBeforeCheckpointing=true");
     }
     if (out.stream().noneMatch(a -> a.startsWith("--experiments=") && a.contains("use_deprecated_read"))) {
       out.add("--experiments=use_deprecated_read");

@@ -59,14 +59,17 @@ public interface TripStreamingOptions extends StreamingOptions {
 
   @Description(
       "How often the processed trips, rejected and counts zones get a new file per partition with what arrived "
-          + "(each file appears after the checkpoint that covers it).")
-  @Default.String("30s")
+          + "(each file appears after the checkpoint that covers it), and how often each open day's running aggregates "
+          + "are recomputed (and upserted with --servingJdbcUrl).")
+  @Default.String("2s")
   String getPaneInterval();
 
   void setPaneInterval(String value);
 
-  @Description("How often the streaming job checkpoints its state and the sources' offsets.")
-  @Default.String("30s")
+  @Description(
+      "How often the streaming job checkpoints its state and the sources' offsets; a pane's files appear after the "
+          + "checkpoint that covers it.")
+  @Default.String("5s")
   String getCheckpointInterval();
 
   void setCheckpointInterval(String value);

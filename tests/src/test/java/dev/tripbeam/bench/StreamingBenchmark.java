@@ -37,10 +37,10 @@ public final class StreamingBenchmark {
       "arm\tevents\tseconds\tevents_per_s\tfile_p50_ms\tfile_p95_ms\tfile_p99_ms\tpg_p50_ms\tpg_p95_ms\tpg_p99_ms"
           + "\ttm_cpu_us_per_event\tpane_s\tcheckpoint_s\tout_of_order\tjob_args";
 
-  /** The pane and checkpoint interval of {@link Clusters#flinkStreamingClient}. */
-  private static final String PANE = "2s";
+  /** The job's default pane and checkpoint intervals ({@code TripStreamingOptions}), unless JOB_ARGS set them. */
+  private static final String PANE = "default";
 
-  private static final String CHECKPOINT = "2s";
+  private static final String CHECKPOINT = "default";
 
   private StreamingBenchmark() {}
 
@@ -160,9 +160,12 @@ public final class StreamingBenchmark {
     return ticks * 10_000L;
   }
 
+  /** The job on the cluster with the default pane and checkpoint intervals (the tests' client sets 2 s for both). */
   private static Process start(LocalKafka kafka, String topic, Path output, Path log, List<String> jobArgs)
       throws Exception {
-    return Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output, jobArgs.toArray(new String[0]))
+    ProcessBuilder client = Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output, jobArgs.toArray(new String[0]));
+    client.command().removeIf(a -> a.equals("--paneInterval=2s") || a.equals("--checkpointInterval=2s"));
+    return client
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
         .start();

@@ -241,7 +241,9 @@ class StreamingClusterTest {
     Path batch = tmp.resolve("batch");
     ForkedRun run = ForkedRun.main("flink", batch, "--input=" + file, "--inputFormat=app", "--output=" + batch);
     assertEquals(0, run.exitCode, run.toString());
-    kafka.produce(TOPIC, PARTITIONS, events);
+    // Keyed by trip id, each trip's copies in the order that keeps the batch job's copy, the closing trips last.
+    kafka.produceByTripId(TOPIC, PARTITIONS, StreamOutputs.keptCopyFirst(events.subList(0, events.size() - PARTITIONS), batch));
+    kafka.produce(TOPIC, PARTITIONS, closers);
 
     Path output = tmp.resolve("stream");
     client = Clusters.flinkStreamingClient(kafka.bootstrap(), TOPIC, output).redirectOutput(tmp.resolve("client.out").toFile())

@@ -115,7 +115,9 @@ class StreamingKafkaTest {
     String openDay = StreamOutputs.pickupDay(closers.get(0));
     List<String> closedDates = StreamOutputs.zoneDays(batch).stream().filter(d -> !d.equals(openDay)).toList();
 
-    kafka.produce(TOPIC, PARTITIONS, events);
+    // Keyed by trip id, as a producer would send them, each trip's copies in the order that keeps the batch job's copy
+    // (the stream keeps the first copy that arrives; the batch job the first in its canonical order).
+    kafka.produceByTripId(TOPIC, PARTITIONS, StreamOutputs.keptCopyFirst(events, batch));
     // The watermark moves with data only: each partition's next trip, an hour old, closes the days before it.
     kafka.produce(TOPIC, PARTITIONS, closers);
     produced.addAll(all);
