@@ -20,7 +20,7 @@ import dev.tripbeam.options.StreamDurations;
 import dev.tripbeam.options.TripPipelineOptions;
 import dev.tripbeam.report.CountLabels;
 import dev.tripbeam.serving.UpsertServingRows;
-import dev.tripbeam.transforms.AggregateUserDaily;
+import dev.tripbeam.transforms.AggregateUserDailyStream;
 import dev.tripbeam.transforms.AggregateZoneDaily;
 import dev.tripbeam.transforms.DeduplicateTripStream;
 import dev.tripbeam.transforms.DetectFareAnomalies;
@@ -132,15 +132,16 @@ public final class StreamingGraph {
         runningDays
             .apply("EnrichTripsForZoneDays", EnrichTrips.of(zones))
             .apply("AggregateZoneDaily", AggregateZoneDaily.of());
-    PCollection<UserDaily> userDaily = runningDays.apply("AggregateUserDaily", AggregateUserDaily.perUserDay());
+    PCollectionTuple userDays = trips.apply("AggregateUserDaily", AggregateUserDailyStream.of(lateness, paneInterval));
+    PCollection<UserDaily> closedUserDays =
+        userDays.get(AggregateUserDailyStream.CLOSED).apply("WindowClosedUserDays", closedDays(lateness));
+    PCollection<UserDaily> userDaily =
+        PCollectionList.of(userDays.get(AggregateUserDailyStream.RUNNING))
+            .and(userDays.get(AggregateUserDailyStream.CLOSED))
+            .apply("RunningAndClosedUserDays", Flatten.pCollections());
     PCollection<FareAnomaly> anomalies =
         trips
-            .apply(
-                "WindowPickupDays",
-                Window.<Trip>into(TripDays.withLateness(lateness))
-                    .triggering(AfterWatermark.pastEndOfWindow())
-                    .withAllowedLateness(Duration.ZERO)
-                    .discardingFiredPanes())
+            .apply("WindowPickupDays", StreamingGraph.<Trip>closedDays(lateness))
             .apply("DetectFareAnomalies", DetectFareAnomalies.of());
     PCollection<EnrichedTrip> enriched =
         deduplicated
@@ -158,7 +159,7 @@ public final class StreamingGraph {
     writeZones(
         enriched,
         zoneDaily.apply("SelectClosedZoneDays", SelectClosedDays.of()),
-        userDaily.apply("SelectClosedUserDays", SelectClosedDays.of()),
+        closedUserDays,
         anomalies,
         rejected,
         layout);
@@ -225,6 +226,14 @@ public final class StreamingGraph {
         .apply("CollectCounts", Flatten.pCollections())
         .apply("WindowCountPanes", panes(paneInterval))
         .apply("SumCountsPerPane", Sum.longsPerKey());
+  }
+
+  /** The New York pickup days, each fired once when it closes ({@code lateness} after its end). */
+  private static <T> Window<T> closedDays(Duration lateness) {
+    return Window.<T>into(TripDays.withLateness(lateness))
+        .triggering(AfterWatermark.pastEndOfWindow())
+        .withAllowedLateness(Duration.ZERO)
+        .discardingFiredPanes();
   }
 
   /** The global window, fired {@code every} after a pane's first element arrived, each element in one pane. */

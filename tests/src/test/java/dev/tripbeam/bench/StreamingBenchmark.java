@@ -56,12 +56,13 @@ public final class StreamingBenchmark {
     String password = "bench-" + Long.toHexString(System.nanoTime());
     try (LocalPostgres pg = LocalPostgres.start(work.resolve("pg"), 0, password);
         LocalKafka kafka = LocalKafka.start(work.resolve("kafka"))) {
-      Clusters.script(Map.of("PGUSER", LocalPostgres.USER, "PGPASSWORD", password), "flink-cluster.sh", "start");
+      Map<String, String> login = Map.of("PGUSER", LocalPostgres.USER, "PGPASSWORD", password);
+      Clusters.script(login, "flink-cluster.sh", "start");
       try {
         if (events > 0) {
           throughput(kafka, events, work, jobArgs);
         }
-        latency(kafka, pg, rate, seconds, work, jobArgs);
+        latency(kafka, pg, login, rate, seconds, work, jobArgs);
       } finally {
         Clusters.script("flink-cluster.sh", "stop");
       }
@@ -77,7 +78,7 @@ public final class StreamingBenchmark {
     kafka.createTopic("throughput", 2);
     kafka.produce("throughput", 2, lines);
     Path output = work.resolve("throughput-lake");
-    Process job = start(kafka, "throughput", output, work.resolve("throughput"), jobArgs);
+    Process job = start(kafka, "throughput", output, work.resolve("throughput"), jobArgs, Map.of());
     long firstAt = 0;
     long firstRead = 0;
     long read = 0;
@@ -101,13 +102,14 @@ public final class StreamingBenchmark {
         (double) cpu / counted, PANE, CHECKPOINT, describe(jobArgs));
   }
 
-  private static void latency(LocalKafka kafka, LocalPostgres pg, int rate, int seconds, Path work, List<String> jobArgs)
-      throws Exception {
+  private static void latency(
+      LocalKafka kafka, LocalPostgres pg, Map<String, String> login, int rate, int seconds, Path work,
+      List<String> jobArgs) throws Exception {
     kafka.createTopic("latency", 2);
     Path output = work.resolve("latency-lake");
     List<String> withServing = new ArrayList<>(jobArgs);
     withServing.add("--servingJdbcUrl=" + pg.jdbcUrl());
-    Process job = start(kafka, "latency", output, work.resolve("latency"), withServing);
+    Process job = start(kafka, "latency", output, work.resolve("latency"), withServing, login);
     while (job.isAlive() && Clusters.runningFlinkJob() == null) {
       Thread.sleep(100);
     }
@@ -119,6 +121,9 @@ public final class StreamingBenchmark {
     producer.start();
     probe.watch(job, Math.max(60_000L, seconds * 2_000L));
     producer.join();
+    if (!job.isAlive()) {
+      System.err.println("the latency job ended early:\n" + Files.readString(work.resolve("latency.err")));
+    }
     long cpu = taskManagerCpuMicros() - cpuBefore;
     stop(job);
     long[] files = probe.fileLatencies();
@@ -161,9 +166,11 @@ public final class StreamingBenchmark {
   }
 
   /** The job on the cluster with the default pane and checkpoint intervals (the tests' client sets 2 s for both). */
-  private static Process start(LocalKafka kafka, String topic, Path output, Path log, List<String> jobArgs)
+  private static Process start(
+      LocalKafka kafka, String topic, Path output, Path log, List<String> jobArgs, Map<String, String> env)
       throws Exception {
     ProcessBuilder client = Clusters.flinkStreamingClient(kafka.bootstrap(), topic, output, jobArgs.toArray(new String[0]));
+    client.environment().putAll(env);
     client.command().removeIf(a -> a.equals("--paneInterval=2s") || a.equals("--checkpointInterval=2s"));
     return client
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())

@@ -12,11 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -33,30 +31,21 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Input: valid unique {@link Trip}s; trips without a user id (TLC) are skipped. Output: one {@link UserDaily} per
  * (user, pickup date) with trips, distance, total, first pickup, last dropoff, journeys and distinct zones. Option:
  * the journey gap (default 30 minutes): in pickup order, a trip whose pickup is at most that long after the previous
- * trip's dropoff continues the journey. The legs of a user-day meet in its bucket ({@link GroupByBucket}) for the
- * batch job ({@link #of()}), or per user-day key in a combine ({@link #perUserDay()}) for the stream, where each pane
- * of an accumulating trigger then re-summarizes only the user-days that changed; the result does not depend on the
- * order trips arrive in.
+ * trip's dropoff continues the journey. The legs of a user-day meet in its bucket ({@link GroupByBucket}); the result
+ * does not depend on the order trips arrive in. The streaming job keeps the legs in state instead ({@link
+ * AggregateUserDailyStream}) and summarizes them with {@link #summarize}.
  */
 public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCollection<UserDaily>> {
   public static final long DEFAULT_JOURNEY_GAP_MICROS = 30 * 60 * 1_000_000L;
 
   private final long journeyGapMicros;
-  private final boolean perKey;
 
-  private AggregateUserDaily(long journeyGapMicros, boolean perKey) {
+  private AggregateUserDaily(long journeyGapMicros) {
     this.journeyGapMicros = journeyGapMicros;
-    this.perKey = perKey;
   }
 
-  /** Grouped by hash bucket: few keys to sort, for the batch job. */
   public static AggregateUserDaily of() {
-    return new AggregateUserDaily(DEFAULT_JOURNEY_GAP_MICROS, false);
-  }
-
-  /** Combined per user-day key: a pane touches only the user-days whose trips came, for the streaming job. */
-  public static AggregateUserDaily perUserDay() {
-    return new AggregateUserDaily(DEFAULT_JOURNEY_GAP_MICROS, true);
+    return new AggregateUserDaily(DEFAULT_JOURNEY_GAP_MICROS);
   }
 
   @Override
@@ -76,11 +65,6 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(Legs.class)))
                     .via((Trip t) -> KV.of(t.getUserId() + '|' + t.getPickupDate(), Legs.of(t))))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), new LegsCoder()));
-    if (perKey) {
-      return legs.apply("CombineLegsPerUserDay", Combine.perKey(new LegsFn()))
-          .apply("SummarizeUserDay", ParDo.of(new SummarizeKeyFn(gap)))
-          .setCoder(coder);
-    }
     return legs
         .apply(
             "GroupByUserDayBucket",
@@ -165,57 +149,6 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
         int bar = day.getKey().lastIndexOf('|');
         out.output(summarize(day.getKey().substring(0, bar), day.getKey().substring(bar + 1), day.getValue(), gap));
       }
-    }
-  }
-
-  /** Gathers a user-day's legs. */
-  static final class LegsFn extends Combine.CombineFn<Legs, Legs, Legs> {
-    @Override
-    public Legs createAccumulator() {
-      return Legs.empty(2);
-    }
-
-    @Override
-    public Legs addInput(Legs accumulator, Legs input) {
-      accumulator.addAll(input);
-      return accumulator;
-    }
-
-    @Override
-    public Legs mergeAccumulators(Iterable<Legs> accumulators) {
-      Legs all = createAccumulator();
-      accumulators.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public Legs extractOutput(Legs accumulator) {
-      return accumulator;
-    }
-
-    @Override
-    public Coder<Legs> getAccumulatorCoder(CoderRegistry registry, Coder<Legs> inputCoder) {
-      return new LegsCoder();
-    }
-
-    @Override
-    public Coder<Legs> getDefaultOutputCoder(CoderRegistry registry, Coder<Legs> inputCoder) {
-      return new LegsCoder();
-    }
-  }
-
-  /** Summarizes one user-day from its legs. */
-  static final class SummarizeKeyFn extends DoFn<KV<String, Legs>, UserDaily> {
-    private final long gap;
-
-    SummarizeKeyFn(long gap) {
-      this.gap = gap;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<String, Legs> day, OutputReceiver<UserDaily> out) {
-      int bar = day.getKey().lastIndexOf('|');
-      out.output(summarize(day.getKey().substring(0, bar), day.getKey().substring(bar + 1), day.getValue(), gap));
     }
   }
 
