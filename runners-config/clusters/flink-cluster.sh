@@ -68,6 +68,7 @@ io.tmp.dirs: $HOME_DIR/tmp
 taskmanager.memory.network.min: 256m
 taskmanager.memory.network.max: 256m
 taskmanager.network.sort-shuffle.min-buffers: 64
+state.backend.incremental: true
 metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
 metrics.reporter.prom.port: 9250-9260
 CONF

@@ -125,6 +125,7 @@ public final class StreamingBenchmark {
       System.err.println("the latency job ended early:\n" + Files.readString(work.resolve("latency.err")));
     }
     long cpu = taskManagerCpuMicros() - cpuBefore;
+    String checkpoints = checkpointSummary();
     stop(job);
     long[] files = probe.fileLatencies();
     long[] rows = probe.rowLatencies();
@@ -135,6 +136,7 @@ public final class StreamingBenchmark {
     System.err.println("file latency p50 by tenth of the events in send order (ms): " + probe.fileDeciles());
     System.err.println("user_daily latency p50 by tenth of the events in send order (ms): " + probe.rowDeciles());
     System.err.println("events never seen in a file: " + probe.missingFiles() + ", in user_daily: " + probe.missingRows());
+    System.err.println("checkpoints of the latency job: " + checkpoints);
   }
 
   static long pct(long[] sorted, int p) {
@@ -176,6 +178,21 @@ public final class StreamingBenchmark {
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
         .start();
+  }
+
+  /** The running job's checkpoint counts and end-to-end durations (Flink REST), for telling a checkpoint wait apart. */
+  private static String checkpointSummary() throws Exception {
+    String id = Clusters.runningFlinkJob();
+    if (id == null) {
+      return "no running job";
+    }
+    com.fasterxml.jackson.databind.JsonNode c =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(Clusters.http("http://127.0.0.1:8081/jobs/" + id + "/checkpoints"));
+    com.fasterxml.jackson.databind.JsonNode e2e = c.at("/summary/end_to_end_duration");
+    return "completed " + c.at("/counts/completed").asLong() + ", failed " + c.at("/counts/failed").asLong()
+        + ", end-to-end ms p50 " + e2e.path("p50").asLong() + " p99 " + e2e.path("p99").asLong() + " max "
+        + e2e.path("max").asLong() + ", checkpointed size max " + c.at("/summary/checkpointed_size/max").asLong();
   }
 
   /** Cancels the running job through the cluster's REST API, then waits for its client to end. */
