@@ -2,6 +2,7 @@ package dev.tripbeam.cli;
 
 import dev.tripbeam.lake.LakeLayout;
 import dev.tripbeam.options.StreamDurations;
+import dev.tripbeam.options.TripStreamingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class FlinkArguments {
   private static void addCheckpointing(List<String> out) {
     String interval = Arguments.value(out, "checkpointInterval");
     try {
-      long millis = StreamDurations.parse("checkpointInterval", interval == null ? "30s" : interval).getMillis();
+      long millis = StreamDurations.parse("checkpointInterval", interval == null ? TripStreamingOptions.DEFAULT_CHECKPOINT_INTERVAL : interval).getMillis();
       if (Arguments.value(out, "checkpointingInterval") == null) {
         out.add("--checkpointingInterval=" + millis);
       }

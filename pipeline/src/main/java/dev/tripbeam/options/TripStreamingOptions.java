@@ -9,6 +9,9 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * watched {@code --input} prefix, in event time, written exactly once per pane. Durations are written {@code 90s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}).
  */
 public interface TripStreamingOptions extends StreamingOptions {
+  /** The default {@code --checkpointInterval}, also what the Flink arguments use when it is not given. */
+  String DEFAULT_CHECKPOINT_INTERVAL = "5s";
+
   // No option may share a name with a runner's (Beam refuses two getters with different defaults when both
   // interfaces are registered): Spark's runner has checkpointDir, Flink's checkpointingInterval.
   @Description(
@@ -69,7 +72,7 @@ public interface TripStreamingOptions extends StreamingOptions {
   @Description(
       "How often the streaming job checkpoints its state and the sources' offsets; a pane's files appear after the "
           + "checkpoint that covers it.")
-  @Default.String("5s")
+  @Default.String(DEFAULT_CHECKPOINT_INTERVAL)
   String getCheckpointInterval();
 
   void setCheckpointInterval(String value);

@@ -119,6 +119,8 @@ class StreamingOptionsTest {
                       "--output=s3://bucket/lake", "--savepointPath=s3://bucket/sp/1"
                     }));
     assertTrue(args.contains("--stateBackend=rocksdb"), args.toString());
+    assertTrue(args.contains("--checkpointingInterval=5000"), "the option's default interval: " + args);
+    assertTrue(args.contains("--finishBundleBeforeCheckpointing=true"), args.toString());
     assertTrue(args.contains("--stateBackendStoragePath=s3://bucket/lake/_streaming/checkpoints"), args.toString());
     assertEquals(1, args.stream().filter(a -> a.startsWith("--savepointPath=")).count(), "left to the cluster");
   }

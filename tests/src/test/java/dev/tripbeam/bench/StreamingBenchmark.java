@@ -192,7 +192,17 @@ public final class StreamingBenchmark {
     com.fasterxml.jackson.databind.JsonNode e2e = c.at("/summary/end_to_end_duration");
     return "completed " + c.at("/counts/completed").asLong() + ", failed " + c.at("/counts/failed").asLong()
         + ", end-to-end ms p50 " + e2e.path("p50").asLong() + " p99 " + e2e.path("p99").asLong() + " max "
-        + e2e.path("max").asLong() + ", checkpointed size max " + c.at("/summary/checkpointed_size/max").asLong();
+        + e2e.path("max").asLong() + ", checkpointed size max " + c.at("/summary/checkpointed_size/max").asLong()
+        + ", triggered at (s since the first) " + triggers(c.path("history"));
+  }
+
+  private static String triggers(com.fasterxml.jackson.databind.JsonNode history) {
+    List<Long> at = new ArrayList<>();
+    history.forEach(h -> at.add(h.path("trigger_timestamp").asLong()));
+    java.util.Collections.sort(at);
+    List<Long> seconds = new ArrayList<>();
+    at.forEach(t -> seconds.add((t - at.get(0)) / 1000));
+    return seconds.toString();
   }
 
   /** Cancels the running job through the cluster's REST API, then waits for its client to end. */
