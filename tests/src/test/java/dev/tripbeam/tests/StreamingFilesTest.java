@@ -90,6 +90,10 @@ class StreamingFilesTest {
     stream.await(
         "every day written",
         () -> StreamOutputs.zoneDays(output).equals(days) && StreamOutputs.userDays(output).equals(days));
+    // The count and processed-trip panes are written by their own steps: wait for both before reconciling.
+    stream.awaitCount("the closing file counted", events.size() + closers.size(), stream::readRows);
+    stream.awaitCount("every valid trip written", run.report().at("/counts/valid").asLong(),
+        () -> StreamOutputs.processedRows(output));
     stream.awaitReconciled();
     StreamOutputs.assertEqualToBatch(batch, output, openDay);
     long batchDuplicates = run.report().at("/counts/duplicates").asLong();
