@@ -17,6 +17,7 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The Parquet layout of each curated zone, as Avro schemas, and the mapping of tripbeam values to records. Columns are
@@ -36,18 +37,36 @@ public final class AvroRecords {
     private final String schemaJson;
     private final SerializableFunction<T, GenericRecord> toRecord;
     private final List<String> distinctColumns;
+    private final @Nullable DirectColumns<T> directColumns;
     private transient Schema schema;
 
     Layout(Schema schema, SerializableFunction<T, GenericRecord> toRecord, String... distinctColumns) {
+      this(schema, toRecord, null, distinctColumns);
+    }
+
+    Layout(
+        Schema schema,
+        SerializableFunction<T, GenericRecord> toRecord,
+        @Nullable DirectColumns<T> directColumns,
+        String... distinctColumns) {
       this.schemaJson = schema.toString();
       this.toRecord = toRecord;
       this.schema = schema;
       this.distinctColumns = List.of(distinctColumns);
+      this.directColumns = directColumns;
       for (String column : distinctColumns) {
         if (schema.getField(column) == null) {
           throw new IllegalArgumentException("no column " + column + " in " + schema.getName());
         }
       }
+      if (directColumns != null) {
+        directColumns.check(schema);
+      }
+    }
+
+    /** The columns written straight into Parquet, without an Avro record per row; null: write {@link #toRecord}. */
+    @Nullable DirectColumns<T> directColumns() {
+      return directColumns;
     }
 
     /**
@@ -185,6 +204,7 @@ public final class AvroRecords {
     return new Layout<>(
         PROCESSED_TRIP,
         AvroRecords::processedTrip,
+        ZoneColumns.processedTrips(),
         "trip_id",
         "user_id",
         "pickup_datetime",
@@ -199,7 +219,8 @@ public final class AvroRecords {
   }
 
   public static Layout<UserDaily> userDaily() {
-    return new Layout<>(USER_DAILY, AvroRecords::userDaily, "first_pickup_ts", "last_dropoff_ts");
+    return new Layout<>(
+        USER_DAILY, AvroRecords::userDaily, ZoneColumns.userDaily(), "first_pickup_ts", "last_dropoff_ts");
   }
 
   public static Layout<FareAnomaly> anomalies() {

@@ -136,12 +136,12 @@ public final class ReadTripFiles extends PTransform<PCollection<String>, PCollec
     Map<Integer, long[]> days = new HashMap<>();
     try {
       read =
-          TripFileReader.readRows(
+          TripFileReader.readTyped(
               path,
               format,
               opener(path),
-              (raw, rawText) -> {
-                CheckedTrip checked = checker.check(raw, rawText, valid);
+              (row, rawText) -> {
+                CheckedTrip checked = checker.check(row, rawText, valid);
                 if (checked.isTrip()) {
                   days.computeIfAbsent(checked.trip().getPickupEpochDay(), d -> new long[1])[0]++;
                 }

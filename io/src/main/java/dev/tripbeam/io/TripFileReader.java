@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.model.RawTrip;
+import dev.tripbeam.transforms.TripValues;
+import dev.tripbeam.transforms.ValidateTrips;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Reads one raw trip file into {@link RawTrip}s, without typing: CSV (plain or gzip, decompressed by the opener)
@@ -71,6 +74,13 @@ public final class TripFileReader {
     void accept(RawTrip row, Supplier<String> rawText);
   }
 
+  /** Receives the rows of a file as {@link ValidateTrips.Checker} checks them: typed where the file is. */
+  @FunctionalInterface
+  public interface TypedRowSink {
+    /** One data row; {@code rawText} renders the untouched input (as {@link RowSink}), valid only during this call. */
+    void accept(ValidateTrips.TypedRow row, Supplier<String> rawText);
+  }
+
   /**
    * Emits every data row of the file with its raw input. Rows already emitted stay emitted when the file fails part
    * way.
@@ -97,15 +107,33 @@ public final class TripFileReader {
    */
   public static long readRows(String path, InputFormat format, Opener opener, RowSink out)
       throws UnreadableFileException {
+    return read(path, format, opener, (row, rawText) -> out.accept(row.text(), rawText), false);
+  }
+
+  /**
+   * Emits every data row of the file: a Parquet row of trip columns of number and timestamp types with its values
+   * typed straight from the file ({@link ParquetTyping}) and its text rendered only when asked for; any other row as
+   * its text. Rows already emitted stay emitted when the file fails part way.
+   *
+   * @return the number of rows emitted
+   * @throws UnreadableFileException as {@link #read}
+   */
+  public static long readTyped(String path, InputFormat format, Opener opener, TypedRowSink out)
+      throws UnreadableFileException {
+    return read(path, format, opener, out, true);
+  }
+
+  private static long read(String path, InputFormat format, Opener opener, TypedRowSink out, boolean typed)
+      throws UnreadableFileException {
     long[] rows = {0};
-    RowSink counting =
-        (raw, rawText) -> {
+    TypedRowSink counting =
+        (row, rawText) -> {
           rows[0]++;
-          out.accept(raw, rawText);
+          out.accept(row, rawText);
         };
     try {
       switch (format.forFile(path)) {
-        case PARQUET -> readParquet(path, format, opener, counting);
+        case PARQUET -> readParquet(path, format, opener, counting, typed);
         case JSON -> readJsonLines(path, opener, counting);
         default -> readCsv(path, format, opener, counting);
       }
@@ -129,7 +157,7 @@ public final class TripFileReader {
     return plain ? m : e.getClass().getSimpleName() + ": " + m;
   }
 
-  private static void readCsv(String path, InputFormat format, Opener opener, RowSink out)
+  private static void readCsv(String path, InputFormat format, Opener opener, TypedRowSink out)
       throws IOException, UnreadableFileException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
@@ -164,12 +192,12 @@ public final class TripFileReader {
           }
         }
         RawTrip raw = b.build();
-        out.accept(raw, raw::getRaw);
+        out.accept(new TextRow(raw), raw::getRaw);
       }
     }
   }
 
-  private static void readParquet(String path, InputFormat format, Opener opener, RowSink out)
+  private static void readParquet(String path, InputFormat format, Opener opener, TypedRowSink out, boolean typed)
       throws IOException, UnreadableFileException {
     try (SeekableByteChannel channel = opener.openSeekable();
         ParquetReader<GenericRecord> reader =
@@ -187,26 +215,69 @@ public final class TripFileReader {
       }
       int[] positions = locate(header, format);
       String source = TripColumns.sourceOf(header, path);
-      TripColumns[] columns = TripColumns.values();
+      ParquetTyping typing = typed ? ParquetTyping.of(schema.getFields(), positions, source) : null;
       long row = 0;
       while (record != null) {
         row++;
-        RawTrip.Builder b =
-            RawTrip.builder()
-                .setSourceFile(path)
-                .setRowNumber(row)
-                .setSource(source)
-                .setRaw("");
-        for (TripColumns column : columns) {
-          int position = positions[column.ordinal()];
-          if (position >= 0) {
-            column.set(b, render(record.get(position), schema.getFields().get(position).schema()));
-          }
-        }
         GenericRecord current = record;
-        out.accept(b.build(), current::toString);
+        long number = row;
+        TripValues values = typing == null ? null : typing.values(current);
+        if (values == null) {
+          out.accept(new TextRow(textRow(path, number, source, current, positions)), current::toString);
+        } else {
+          RawTrip identity =
+              RawTrip.builder()
+                  .setSourceFile(path)
+                  .setRowNumber(number)
+                  .setSource(source)
+                  .setRaw("")
+                  .setTripId(field(current, TripColumns.TRIP_ID, positions))
+                  .setUserId(field(current, TripColumns.USER_ID, positions))
+                  .build();
+          out.accept(
+              new TypedParquetRow(identity, values, () -> textRow(path, number, source, current, positions)),
+              current::toString);
+        }
         record = reader.read();
       }
+    }
+  }
+
+  /** A Parquet row's trip columns as text. */
+  private static RawTrip textRow(String path, long row, String source, GenericRecord record, int[] positions) {
+    RawTrip.Builder b = RawTrip.builder().setSourceFile(path).setRowNumber(row).setSource(source).setRaw("");
+    for (TripColumns column : TripColumns.values()) {
+      if (positions[column.ordinal()] >= 0) {
+        column.set(b, field(record, column, positions));
+      }
+    }
+    return b.build();
+  }
+
+  private static @Nullable String field(GenericRecord record, TripColumns column, int[] positions) {
+    int position = positions[column.ordinal()];
+    return position < 0 ? null : render(record.get(position), record.getSchema().getFields().get(position).schema());
+  }
+
+  /** A row read as text: it has no values of its own. */
+  private record TextRow(RawTrip text) implements ValidateTrips.TypedRow {
+    @Override
+    public RawTrip identity() {
+      return text;
+    }
+
+    @Override
+    public @Nullable TripValues values() {
+      return null;
+    }
+  }
+
+  /** A Parquet row typed from the file, its text rendered on demand. */
+  private record TypedParquetRow(RawTrip identity, TripValues values, Supplier<RawTrip> rendered)
+      implements ValidateTrips.TypedRow {
+    @Override
+    public RawTrip text() {
+      return rendered.get();
     }
   }
 
@@ -218,7 +289,7 @@ public final class TripFileReader {
   }
 
   /** JSON lines in the app format: one object per line; a line that is not a JSON object is kept as unparseable. */
-  private static void readJsonLines(String path, Opener opener, RowSink out) throws IOException {
+  private static void readJsonLines(String path, Opener opener, TypedRowSink out) throws IOException {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(opener.open(), StandardCharsets.UTF_8), 1 << 16)) {
       long row = 0;
@@ -230,7 +301,7 @@ public final class TripFileReader {
         }
         row++;
         RawTrip raw = appLine(path, row, line);
-        out.accept(raw, raw::getRaw);
+        out.accept(new TextRow(raw), raw::getRaw);
       }
     }
   }

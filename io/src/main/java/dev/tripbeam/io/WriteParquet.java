@@ -131,14 +131,15 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
   }
 
   /**
-   * Parquet sink of values: the values travel to the writers with their own (fast) coder and become Avro records
-   * only as they are written. The layout's columns of distinct values are written without a dictionary, which
+   * Parquet sink of values: the values travel to the writers with their own (fast) coder and are written through the
+   * layout's direct columns when it has them, else as Avro records. The layout's columns of distinct values are written without a dictionary, which
    * ParquetIO's sink cannot be told (its configuration does not reach Parquet's per-column encoding properties).
    */
   static final class LayoutSink<T> implements FileIO.Sink<T> {
     private static final long serialVersionUID = 1L;
     private final AvroRecords.Layout<T> layout;
-    private transient @Nullable ParquetWriter<GenericRecord> writer;
+    private transient @Nullable ParquetWriter<GenericRecord> records;
+    private transient @Nullable ParquetWriter<T> direct;
 
     LayoutSink(AvroRecords.Layout<T> layout) {
       this.layout = layout;
@@ -146,27 +147,45 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
 
     @Override
     public void open(WritableByteChannel channel) throws IOException {
-      AvroParquetWriter.Builder<GenericRecord> builder =
-          AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(channel))
-              .withSchema(layout.schema())
-              .withDataModel(GenericData.get())
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-              .withRowGroupSize(ROW_GROUP_BYTES);
-      for (String column : layout.distinctColumns()) {
-        builder = builder.withDictionaryEncoding(column, false);
+      ChannelOutputFile file = new ChannelOutputFile(channel);
+      if (layout.directColumns() != null) {
+        direct = configure(DirectParquetWriter.builder(file, layout)).build();
+      } else {
+        records =
+            configure(AvroParquetWriter.<GenericRecord>builder(file))
+                .withSchema(layout.schema())
+                .withDataModel(GenericData.get())
+                .build();
       }
-      writer = builder.build();
+    }
+
+    private <B extends ParquetWriter.Builder<?, B>> B configure(B builder) {
+      builder
+          .withCompressionCodec(CompressionCodecName.SNAPPY)
+          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+          .withRowGroupSize(ROW_GROUP_BYTES);
+      for (String column : layout.distinctColumns()) {
+        builder.withDictionaryEncoding(column, false);
+      }
+      return builder;
     }
 
     @Override
     public void write(T element) throws IOException {
-      writer.write(layout.toRecord(element));
+      if (direct != null) {
+        direct.write(element);
+      } else {
+        records.write(layout.toRecord(element));
+      }
     }
 
     @Override
     public void flush() throws IOException {
-      writer.close();
+      if (direct != null) {
+        direct.close();
+      } else {
+        records.close();
+      }
     }
   }
 }

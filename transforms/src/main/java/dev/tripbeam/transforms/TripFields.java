@@ -91,6 +91,26 @@ public final class TripFields {
       this.wallClock = wallClock;
     }
 
+    /** A wall-clock reading of {@code micros} (see {@code NewYorkTime.toMicros(LocalDateTime)}). */
+    public static Reading wallClock(long micros) {
+      return new Reading(micros, true);
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Reading r && r.micros == micros && r.wallClock == wallClock;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(micros) * 31 + (wallClock ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+      return (wallClock ? "wall-clock " : "instant ") + micros;
+    }
+
     /** Wall-clock micros (see {@code NewYorkTime.toMicros(LocalDateTime)}) or, for an instant, micros since the epoch. */
     public long micros() {
       return micros;

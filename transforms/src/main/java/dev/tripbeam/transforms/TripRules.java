@@ -47,13 +47,23 @@ public abstract class TripRules implements Serializable {
     if (raw.getStructureError() != null) {
       return Outcome.rejected(RejectReason.UNPARSEABLE, raw.getStructureError());
     }
-    boolean amountsInCents = "app".equals(raw.getSource());
-    Fields f;
+    TripValues f;
     try {
-      f = Fields.parse(raw, amountsInCents);
+      f = TripValues.parse(raw);
     } catch (TripFields.BadFieldException e) {
       return Outcome.rejected(RejectReason.UNPARSEABLE, e.getMessage());
     }
+    return checkValues(raw, f, knownZone);
+  }
+
+  /**
+   * Applies the rules after typing to values already typed (by a reader of typed files), {@code raw} giving the row's
+   * identity (source, file, row, trip and user id). A valid outcome is the one {@link #check} gives for the row's text;
+   * a rejection's detail may lack the field text that {@link #check} quotes, so a rejected row is checked again from its
+   * text.
+   */
+  public Outcome checkValues(RawTrip raw, TripValues f, IntPredicate knownZone) {
+    boolean amountsInCents = TripValues.amountsInCents(raw);
     if (amountsInCents && raw.getUserId() == null) {
       return Outcome.rejected(RejectReason.MISSING_USER_ID, "an app trip needs a user_id");
     }
@@ -88,7 +98,7 @@ public abstract class TripRules implements Serializable {
 
   /** The rules after the times: zones, duration, distance, amounts and speed, in that order; null when all hold. */
   private @Nullable Outcome checkZonesAndMeasures(
-      RawTrip raw, Fields f, IntPredicate knownZone, long durationMicros) {
+      RawTrip raw, TripValues f, IntPredicate knownZone, long durationMicros) {
     if (f.puZone() == null || f.doZone() == null) {
       return Outcome.rejected(
           RejectReason.MISSING_ZONE, f.puZone() == null ? "no pickup zone" : "no dropoff zone");
@@ -124,7 +134,7 @@ public abstract class TripRules implements Serializable {
   }
 
   /** The valid trip's values, without its id. */
-  private static Trip.Builder trip(RawTrip raw, Fields f, long pickupAt, long dropoffAt, double distance) {
+  private static Trip.Builder trip(RawTrip raw, TripValues f, long pickupAt, long dropoffAt, double distance) {
     return Trip.builder()
         .setSource(raw.getSource())
         .setVendorId(f.vendor())
@@ -142,38 +152,6 @@ public abstract class TripRules implements Serializable {
         .setUserId(raw.getUserId())
         .setSourceFile(raw.getSourceFile())
         .setSourceRow(raw.getRowNumber());
-  }
-
-  /** The fields of a raw record as values; amounts in cents. */
-  private record Fields(
-      @Nullable Integer vendor,
-      TripFields.@Nullable Reading pickup,
-      TripFields.@Nullable Reading dropoff,
-      @Nullable Integer passengers,
-      @Nullable Integer puZone,
-      @Nullable Integer doZone,
-      @Nullable Integer payment,
-      double distance,
-      long fare,
-      long tip,
-      long tolls,
-      long total) {
-    static Fields parse(RawTrip raw, boolean amountsInCents) throws TripFields.BadFieldException {
-      Integer vendor = TripFields.parseInt("vendor_id", raw.getVendorId());
-      TripFields.Reading pickup = TripFields.parseTime("pickup", raw.getPickup());
-      TripFields.Reading dropoff = TripFields.parseTime("dropoff", raw.getDropoff());
-      Integer passengers = TripFields.parseInt("passenger_count", raw.getPassengerCount());
-      double distance = TripFields.requireDouble("trip_distance", raw.getDistanceMiles());
-      Integer puZone = TripFields.parseInt("pu_zone_id", raw.getPuZoneId());
-      Integer doZone = TripFields.parseInt("do_zone_id", raw.getDoZoneId());
-      long fare = amount("fare", raw.getFare(), amountsInCents);
-      long tip = amount("tip", raw.getTip(), amountsInCents);
-      long tolls = amount("tolls", raw.getTolls(), amountsInCents);
-      long total = amount("total", raw.getTotal(), amountsInCents);
-      Integer payment = TripFields.parseInt("payment_type", raw.getPaymentType());
-      return new Fields(
-          vendor, pickup, dropoff, passengers, puZone, doZone, payment, distance, fare, tip, tolls, total);
-    }
   }
 
   /**
@@ -219,12 +197,6 @@ public abstract class TripRules implements Serializable {
       return text;
     }
     return text + ZoneOffset.ofTotalSeconds((int) ((time.micros() - chosen) / 1_000_000L));
-  }
-
-  /** An amount in integer cents: the app's cents as they are, TLC dollars rounded half away from zero. */
-  private static long amount(String field, @Nullable String text, boolean inCents)
-      throws TripFields.BadFieldException {
-    return inCents ? TripFields.requireCents(field, text) : TripFields.requireDollarsAsCents(field, text);
   }
 
   /** Either a valid trip or a reject reason with detail. */

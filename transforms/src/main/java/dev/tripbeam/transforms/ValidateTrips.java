@@ -88,10 +88,39 @@ public final class ValidateTrips extends PTransform<PCollection<RawTrip>, PColle
               outcome.getReason(), STEP, raw.getSourceFile(), raw.getRowNumber(), rawText.get(), outcome.getDetail()));
     }
 
+    /**
+     * As {@link #check(RawTrip, Supplier, Counter)} for a row a reader has typed: the values as they are when the
+     * rules find a valid trip; a row without values, or one the rules reject, is checked from its text, so rejections
+     * and their details are those of the text.
+     */
+    public CheckedTrip check(TypedRow row, Supplier<String> rawText, Counter valid) {
+      TripValues values = row.values();
+      if (values != null) {
+        TripRules.Outcome outcome = rules.checkValues(row.identity(), values, this::isKnown);
+        if (outcome.isValid()) {
+          valid.inc();
+          return CheckedTrip.trip(outcome.getTrip());
+        }
+      }
+      return check(row.text(), rawText, valid);
+    }
+
     /** The counter {@link #check} counts valid trips into. */
     public static Counter validCounter() {
       return Metrics.counter(STEP, "valid");
     }
+  }
+
+  /** One row as a reader of typed files gives it: its identity, its values when typed, its text on demand. */
+  public interface TypedRow {
+    /** The row's source file, row number, source, trip and user id (its other fields may be absent). */
+    RawTrip identity();
+
+    /** The row's values, or null when they are to be read from its text. */
+    @Nullable TripValues values();
+
+    /** The whole row as text; may render it. */
+    RawTrip text();
   }
 
   private static final class CheckFn extends DoFn<RawTrip, CheckedTrip> {
