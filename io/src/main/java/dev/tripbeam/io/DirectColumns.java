@@ -122,46 +122,33 @@ final class DirectColumns<T> implements Serializable {
   }
 
   static <T> Column<T> string(String name, SerializableFunction<T, @Nullable String> get) {
-    return new Base<>(name, Schema.Type.STRING, false) {
-      @Override
-      public void write(T value, RecordConsumer out, int index, Strings strings) {
-        String s = get.apply(value);
-        if (s == null) {
-          throw new IllegalStateException("required column " + name + " is null");
-        }
-        out.startField(name, index);
-        out.addBinary(Binary.fromString(s));
-        out.endField(name, index);
-      }
-    };
+    return text(name, get, false, false);
   }
 
   /** A string column whose values repeat as the same instances (zone names, the source): each encoded once. */
   static <T> Column<T> repeatedString(String name, SerializableFunction<T, @Nullable String> get) {
-    return new Base<>(name, Schema.Type.STRING, false) {
+    return text(name, get, false, true);
+  }
+
+  static <T> Column<T> optionalString(String name, SerializableFunction<T, @Nullable String> get) {
+    return text(name, get, true, false);
+  }
+
+  private static <T> Column<T> text(
+      String name, SerializableFunction<T, @Nullable String> get, boolean optional, boolean repeated) {
+    return new Base<>(name, Schema.Type.STRING, optional) {
       @Override
       public void write(T value, RecordConsumer out, int index, Strings strings) {
         String s = get.apply(value);
         if (s == null) {
+          if (optional) {
+            return;
+          }
           throw new IllegalStateException("required column " + name + " is null");
         }
         out.startField(name, index);
-        out.addBinary(strings.of(s));
+        out.addBinary(repeated ? strings.of(s) : Binary.fromString(s));
         out.endField(name, index);
-      }
-    };
-  }
-
-  static <T> Column<T> optionalString(String name, SerializableFunction<T, @Nullable String> get) {
-    return new Base<>(name, Schema.Type.STRING, true) {
-      @Override
-      public void write(T value, RecordConsumer out, int index, Strings strings) {
-        String s = get.apply(value);
-        if (s != null) {
-          out.startField(name, index);
-          out.addBinary(Binary.fromString(s));
-          out.endField(name, index);
-        }
       }
     };
   }

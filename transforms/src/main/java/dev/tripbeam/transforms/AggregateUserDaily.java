@@ -2,7 +2,6 @@ package dev.tripbeam.transforms;
 
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -169,7 +168,7 @@ public final class AggregateUserDaily extends PTransform<PCollection<Trip>, PCol
     }
 
     @Override
-    Legs read(DataInputStream d) throws IOException {
+    Legs read(ValueInput d) throws IOException {
       int n = d.readInt();
       Legs l = Legs.empty(Math.max(1, n));
       for (int i = 0; i < n; i++) {

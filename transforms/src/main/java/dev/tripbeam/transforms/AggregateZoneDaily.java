@@ -3,7 +3,6 @@ package dev.tripbeam.transforms;
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.ZoneDaily;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
@@ -208,7 +207,7 @@ public final class AggregateZoneDaily extends PTransform<PCollection<EnrichedTri
     }
 
     @Override
-    Sums read(DataInputStream d) throws IOException {
+    Sums read(ValueInput d) throws IOException {
       Sums s = new Sums();
       s.pickupDate = d.readUTF();
       s.zoneId = d.readInt();

@@ -2,7 +2,6 @@ package dev.tripbeam.transforms;
 
 import dev.tripbeam.model.FareAnomaly;
 import dev.tripbeam.model.Trip;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -205,7 +204,7 @@ public final class DetectFareAnomalies extends PTransform<PCollection<Trip>, PCo
     }
 
     @Override
-    RouteFare read(DataInputStream d) throws IOException {
+    RouteFare read(ValueInput d) throws IOException {
       return new RouteFare(d.readUTF(), d.readLong(), d.readInt(), d.readInt(), d.readDouble(), d.readLong());
     }
   }

@@ -5,7 +5,6 @@ import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.RawTrip;
 import dev.tripbeam.model.RejectedRecord;
 import dev.tripbeam.model.Trip;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import org.apache.beam.sdk.util.VarInt;
@@ -70,7 +69,7 @@ public final class TripCoders {
     }
 
     @Override
-    RawTrip read(DataInputStream in) throws IOException {
+    RawTrip read(ValueInput in) throws IOException {
       return RawTrip.builder()
           .setSourceFile(readString(in))
           .setRowNumber(VarInt.decodeLong(in))
@@ -121,7 +120,7 @@ public final class TripCoders {
     }
 
     @Override
-    Trip read(DataInputStream in) throws IOException {
+    Trip read(ValueInput in) throws IOException {
       return Trip.builder()
           .setTripId(readString(in))
           .setSource(readString(in))
@@ -158,7 +157,7 @@ public final class TripCoders {
     }
 
     @Override
-    EnrichedTrip read(DataInputStream in) throws IOException {
+    EnrichedTrip read(ValueInput in) throws IOException {
       return EnrichedTrip.builder()
           .setTrip(TRIP.read(in))
           .setPuBorough(readString(in))
@@ -184,7 +183,7 @@ public final class TripCoders {
     }
 
     @Override
-    RejectedRecord read(DataInputStream in) throws IOException {
+    RejectedRecord read(ValueInput in) throws IOException {
       return RejectedRecord.builder()
           .setReason(readString(in))
           .setStep(readString(in))
@@ -212,7 +211,7 @@ public final class TripCoders {
     }
 
     @Override
-    CheckedTrip read(DataInputStream in) throws IOException {
+    CheckedTrip read(ValueInput in) throws IOException {
       CheckedTrip.Kind kind = CheckedTrip.Kind.values()[in.readByte()];
       return switch (kind) {
         case TRIP -> {
