@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.EnrichedTrip;
 import dev.tripbeam.model.Trip;
 import dev.tripbeam.model.UserDaily;
