@@ -243,10 +243,13 @@ public final class TripFileReader {
     }
   }
 
+  /** The trip columns, once: {@code values()} copies its array on every call, and this runs per row. */
+  private static final TripColumns[] COLUMNS = TripColumns.values();
+
   /** A Parquet row's trip columns as text. */
   private static RawTrip textRow(String path, long row, String source, GenericRecord record, int[] positions) {
     RawTrip.Builder b = RawTrip.builder().setSourceFile(path).setRowNumber(row).setSource(source).setRaw("");
-    for (TripColumns column : TripColumns.values()) {
+    for (TripColumns column : COLUMNS) {
       if (positions[column.ordinal()] >= 0) {
         column.set(b, field(record, column, positions));
       }
