@@ -161,6 +161,7 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
 
     private <B extends ParquetWriter.Builder<?, B>> B configure(B builder) {
       builder
+          .withConf(HadoopConf.hadoopCopy())
           .withCompressionCodec(CompressionCodecName.SNAPPY)
           .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withRowGroupSize(ROW_GROUP_BYTES);
