@@ -2,7 +2,8 @@
 # The runner benchmark: generated app-format Parquet through all outputs on embedded Flink and Spark local, the
 # single-threaded plain-Java floor and DuckDB SQL (Direct at a small size only). Writes docs/benchmarks.md and
 # docs/benchmarks.png. Settings (environment): SIZES, RUNS, ENGINES, DIRECT_SIZE (empty: skip Direct), BENCH_DIR,
-# FLINK_ARGS and SPARK_ARGS (extra pipeline options), RESULTS (default docs/benchmark-results.tsv).
+# FLINK_ARGS and SPARK_ARGS (extra pipeline options), JOB_JVM (the Flink and Spark jobs' collector flags, default the
+# launcher's -XX:+UseParallelGC), RESULTS (default docs/benchmark-results.tsv).
 # Every run appends one line to $RESULTS (wall, peak RSS, user + sys CPU, date, commit and the command that ran it);
 # the report covers all of them.
 set -euo pipefail
@@ -13,7 +14,8 @@ RUNS=${RUNS:-3}
 ENGINES=${ENGINES:-"floor duckdb flink spark"}
 DIRECT_SIZE=${DIRECT_SIZE-2000}
 BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
-COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ENGINES=\"$ENGINES\" DIRECT_SIZE=$DIRECT_SIZE${FLINK_ARGS:+ FLINK_ARGS=\"$FLINK_ARGS\"}${SPARK_ARGS:+ SPARK_ARGS=\"$SPARK_ARGS\"} runners-config/benchmark.sh"
+JOB_JVM=${JOB_JVM--XX:+UseParallelGC}
+COMMAND="SIZES=\"$SIZES\" RUNS=$RUNS ENGINES=\"$ENGINES\" DIRECT_SIZE=$DIRECT_SIZE${FLINK_ARGS:+ FLINK_ARGS=\"$FLINK_ARGS\"}${SPARK_ARGS:+ SPARK_ARGS=\"$SPARK_ARGS\"}${JOB_JVM:+ JOB_JVM=\"$JOB_JVM\"} runners-config/benchmark.sh"
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no -- . ':!docs/benchmark-results.tsv' ':!docs/benchmarks.md' ':!docs/benchmarks.png' 2>/dev/null)" ] || COMMIT="$COMMIT+changes"
 # shellcheck source=bench-lib.sh
@@ -26,6 +28,7 @@ TEST_CP=tests/target/test-classes:$(cat tests/target/test.classpath)
 # Extra pipeline options per engine, e.g. SPARK_ARGS="--storageLevel=DISK_ONLY".
 read -r -a SPARK_EXTRA <<< "${SPARK_ARGS:-}"
 read -r -a FLINK_EXTRA <<< "${FLINK_ARGS:-}"
+read -r -a GC <<< "$JOB_JVM"
 mkdir -p "$BENCH_DIR"
 RESULTS=${RESULTS:-docs/benchmark-results.tsv}
 [ -f "$RESULTS" ] || printf 'engine\ttrips\trun\twall_s\tpeak_rss_kb\tcpu_s\tdate\tcommit\tcommand\n' > "$RESULTS"
@@ -35,8 +38,8 @@ measure() {
   rm -rf "$out"
   local cmd
   case $engine in
-    flink)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.cli.TripCommand --runner=FlinkRunner --input="$in/*.parquet" --output="$out" "${FLINK_EXTRA[@]}") ;;
-    spark)  cmd=(java -Xmx6g "${OPENS[@]}" -cp "$SPARK_CP" dev.tripbeam.cli.TripCommand --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out" "${SPARK_EXTRA[@]}") ;;
+    flink)  cmd=(java -Xmx6g "${GC[@]}" "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.cli.TripCommand --runner=FlinkRunner --input="$in/*.parquet" --output="$out" "${FLINK_EXTRA[@]}") ;;
+    spark)  cmd=(java -Xmx6g "${GC[@]}" "${OPENS[@]}" -cp "$SPARK_CP" dev.tripbeam.cli.TripCommand --runner=SparkRunner --sparkMaster="local[2]" --input="$in/*.parquet" --output="$out" "${SPARK_EXTRA[@]}") ;;
     direct) cmd=(java -Xmx4g -cp "$TEST_CP" dev.tripbeam.cli.TripCommand --runner=DirectRunner --input="$in/*.parquet" --output="$out") ;;
     floor)  cmd=(java -Xmx16g -cp "$(tools_cp)" dev.tripbeam.tools.bench.PlainJavaFloor --input="$in" --output="$out") ;;
     duckdb) cmd=(java -Xmx2g -cp "$TEST_CP" dev.tripbeam.bench.DuckDbBaseline --input="$in/*.parquet" --output="$out" --zones="$DATA/taxi_zone_lookup.csv") ;;
