@@ -1,0 +1,240 @@
+package dev.tripbeam.lake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.io.PositionOutputStream;
+import org.apache.iceberg.io.SeekableInputStream;
+
+/**
+ * Iceberg's file access through Beam's file systems: the catalog's metadata, manifests and the data files' footers live
+ * wherever the lake does ({@code s3://} through Beam's S3 file system with the run's credentials and endpoint, local
+ * paths). Needs {@code FileSystems.setDefaultPipelineOptions} to have run, as it has in every tripbeam run. Catalog
+ * property {@code io-impl} names this class.
+ */
+public final class BeamFileIO implements FileIO {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public InputFile newInputFile(String location) {
+    return new In(location, -1);
+  }
+
+  @Override
+  public InputFile newInputFile(String location, long length) {
+    return new In(location, length);
+  }
+
+  @Override
+  public OutputFile newOutputFile(String location) {
+    return new Out(location);
+  }
+
+  @Override
+  public void deleteFile(String location) {
+    try {
+      FileSystems.delete(List.of(resource(location)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + location, e);
+    }
+  }
+
+  static ResourceId resource(String location) {
+    return FileSystems.matchNewResource(location, false);
+  }
+
+  /** The file's metadata, or null when it does not exist. */
+  static MatchResult.Metadata metadata(String location) {
+    try {
+      MatchResult match = FileSystems.match(List.of(location)).get(0);
+      if (match.status() == MatchResult.Status.NOT_FOUND) {
+        return null;
+      }
+      if (match.status() != MatchResult.Status.OK) {
+        throw new IOException("cannot look up " + location + ": " + match.status());
+      }
+      return match.metadata().isEmpty() ? null : match.metadata().get(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final class In implements InputFile {
+    private final String location;
+    private long length;
+
+    In(String location, long length) {
+      this.location = location;
+      this.length = length;
+    }
+
+    @Override
+    public long getLength() {
+      if (length < 0) {
+        MatchResult.Metadata m = metadata(location);
+        if (m == null) {
+          throw new NotFoundException("no file at %s", location);
+        }
+        length = m.sizeBytes();
+      }
+      return length;
+    }
+
+    @Override
+    public SeekableInputStream newStream() {
+      try {
+        ReadableByteChannel channel = FileSystems.open(resource(location));
+        if (!(channel instanceof SeekableByteChannel seekable)) {
+          channel.close();
+          throw new IOException("the file system of " + location + " cannot seek");
+        }
+        return new SeekableChannelStream(seekable);
+      } catch (java.io.FileNotFoundException e) {
+        throw new NotFoundException(e, "no file at %s", location);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open " + location, e);
+      }
+    }
+
+    @Override
+    public String location() {
+      return location;
+    }
+
+    @Override
+    public boolean exists() {
+      return metadata(location) != null;
+    }
+  }
+
+  private static final class Out implements OutputFile {
+    private final String location;
+
+    Out(String location) {
+      this.location = location;
+    }
+
+    @Override
+    public PositionOutputStream create() {
+      if (metadata(location) != null) {
+        throw new AlreadyExistsException("a file exists at %s", location);
+      }
+      return createOrOverwrite();
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite() {
+      try {
+        WritableByteChannel channel = FileSystems.create(resource(location), "application/octet-stream");
+        return new ChannelPositionStream(channel);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + location, e);
+      }
+    }
+
+    @Override
+    public String location() {
+      return location;
+    }
+
+    @Override
+    public InputFile toInputFile() {
+      return new In(location, -1);
+    }
+  }
+
+  /** An input stream over a seekable channel. */
+  private static final class SeekableChannelStream extends SeekableInputStream {
+    private final SeekableByteChannel channel;
+
+    SeekableChannelStream(SeekableByteChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public long getPos() throws IOException {
+      return channel.position();
+    }
+
+    @Override
+    public void seek(long position) throws IOException {
+      channel.position(position);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+      int n = 0;
+      while (n == 0) {
+        n = channel.read(buffer);
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+
+  /** An output stream over a channel that counts its position. */
+  private static final class ChannelPositionStream extends PositionOutputStream {
+    private final java.io.OutputStream out;
+    private long position;
+
+    ChannelPositionStream(WritableByteChannel channel) {
+      this.out = Channels.newOutputStream(channel);
+    }
+
+    @Override
+    public long getPos() {
+      return position;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      position++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      position += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.tripbeam.lake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.LogicalTypes;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.avro.AvroSchemaUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Each {@link LakeZone} as an Iceberg table: its schema is the zone's Avro schema in Iceberg's types ({@code
+ * timestamp-micros} → timestamptz, {@code local-timestamp-micros} → timestamp, {@code date} → date, cents → long),
+ * partitioned by identity of {@value LakeZone#PARTITION_COLUMN} where the zone is, with a default name mapping, since
+ * Beam writes the data files without Iceberg's field ids. Tables live in one namespace of the catalog.
+ */
+public final class LakeTables {
+  private LakeTables() {}
+
+  /** The zone's table name: the zone's name. */
+  public static TableIdentifier identifier(Namespace namespace, LakeZone zone) {
+    return TableIdentifier.of(namespace, zone.zoneName());
+  }
+
+  /**
+   * The zone's schema in Iceberg's types. Iceberg reads an Avro {@code timestamp-micros} as timestamptz only with its
+   * own {@code adjust-to-utc} property, which Beam's schemas do not carry, so those columns are set here: the files
+   * hold them as Parquet TIMESTAMP(MICROS, isAdjustedToUTC=true).
+   */
+  public static Schema schema(LakeZone zone) {
+    Schema converted = AvroSchemaUtil.toIceberg(zone.schema());
+    List<Types.NestedField> columns = new ArrayList<>();
+    for (Types.NestedField column : converted.columns()) {
+      Type type = isInstant(zone.schema().getField(column.name()).schema()) ? Types.TimestampType.withZone() : column.type();
+      columns.add(Types.NestedField.of(column.fieldId(), column.isOptional(), column.name(), type, column.doc()));
+    }
+    return new Schema(columns);
+  }
+
+  private static boolean isInstant(org.apache.avro.Schema field) {
+    if (field.getType() == org.apache.avro.Schema.Type.UNION) {
+      return field.getTypes().stream().anyMatch(LakeTables::isInstant);
+    }
+    return field.getLogicalType() instanceof LogicalTypes.TimestampMicros;
+  }
+
+  public static PartitionSpec spec(LakeZone zone, Schema schema) {
+    return zone.partitioned()
+        ? PartitionSpec.builderFor(schema).identity(LakeZone.PARTITION_COLUMN).build()
+        : PartitionSpec.unpartitioned();
+  }
+
+  /** The zone's table, created (with its namespace) when the catalog does not hold it yet. */
+  public static Table ensure(Catalog catalog, Namespace namespace, LakeZone zone) {
+    TableIdentifier id = identifier(namespace, zone);
+    if (catalog.tableExists(id)) {
+      return catalog.loadTable(id);
+    }
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+      try {
+        namespaces.createNamespace(namespace);
+      } catch (AlreadyExistsException e) {
+        // created by a run started at the same time
+      }
+    }
+    Schema schema = schema(zone);
+    Map<String, String> properties =
+        Map.of(TableProperties.FORMAT_VERSION, "2", TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+    try {
+      // The mapping is made from the created table's schema: creation assigns the column ids afresh.
+      Transaction create = catalog.newCreateTableTransaction(id, schema, spec(zone, schema), properties);
+      create
+          .updateProperties()
+          .set(TableProperties.DEFAULT_NAME_MAPPING, NameMappingParser.toJson(MappingUtil.create(create.table().schema())))
+          .commit();
+      create.commitTransaction();
+      return catalog.loadTable(id);
+    } catch (AlreadyExistsException e) {
+      return catalog.loadTable(id);
+    }
+  }
+}
