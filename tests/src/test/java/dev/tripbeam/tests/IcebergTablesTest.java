@@ -154,15 +154,8 @@ class IcebergTablesTest {
     assertTrue(dates.size() > 3, "the green month spans many dates: " + dates);
     String kept = dates.get(0);
     String emptied = dates.get(1);
-    List<String> recomputed = new ArrayList<>();
-    for (String f : before) {
-      if (f.contains("pickup_date=" + kept + "/")) {
-        Path copy = tmp.resolve("r2/" + zone.location() + "/pickup_date=" + kept + "/part-r2.parquet");
-        Files.createDirectories(copy.getParent());
-        Files.copy(Path.of(f), copy);
-        recomputed.add(copy.toString());
-      }
-    }
+    List<String> recomputed =
+        copies(before.stream().filter(f -> f.contains("pickup_date=" + kept + "/")).toList(), "r2");
     TableCommit.commit(
         table, zone, RunMode.INCREMENTAL, List.of(kept, emptied), ZoneFiles.of(table, zone, recomputed), first, "r2",
         Map.of());
@@ -202,6 +195,7 @@ class IcebergTablesTest {
     assertTrue(now.containsAll(a) && b.stream().noneMatch(now::contains), now::toString);
   }
 
+  /** Copies of a run's files, as another run writing the same partitions would leave them. */
   private List<String> copies(List<String> files, String run) throws Exception {
     List<String> copies = new ArrayList<>();
     int i = 0;
