@@ -201,10 +201,15 @@ public final class BeamFileIO implements FileIO {
     }
   }
 
-  /** An output stream over a channel that counts its position. */
+  /**
+   * An output stream over a channel that counts its position, closed once: Iceberg closes a metadata file's stream
+   * twice (its writer, then the stream itself), and a second close of Beam's S3 channel completes the finished
+   * multipart upload again, which S3 refuses (404 NoSuchUpload/NoSuchKey).
+   */
   private static final class ChannelPositionStream extends PositionOutputStream {
     private final java.io.OutputStream out;
     private long position;
+    private boolean closed;
 
     ChannelPositionStream(WritableByteChannel channel) {
       this.out = Channels.newOutputStream(channel);
@@ -234,7 +239,10 @@ public final class BeamFileIO implements FileIO {
 
     @Override
     public void close() throws IOException {
-      out.close();
+      if (!closed) {
+        closed = true;
+        out.close();
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.tripbeam.lake;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -35,25 +36,39 @@ public final class LakeTables {
   }
 
   /**
-   * The zone's schema in Iceberg's types. Iceberg reads an Avro {@code timestamp-micros} as timestamptz only with its
-   * own {@code adjust-to-utc} property, which Beam's schemas do not carry, so those columns are set here: the files
-   * hold them as Parquet TIMESTAMP(MICROS, isAdjustedToUTC=true).
+   * The zone's schema in Iceberg's types. Iceberg's Avro converter reads {@code timestamp-micros} as timestamptz only
+   * with its own {@code adjust-to-utc} property, which the zones' schemas do not carry, and {@code
+   * local-timestamp-micros} not at all (a long), so those columns are typed here as the files hold them: Parquet
+   * TIMESTAMP(MICROS) adjusted to UTC (timestamptz) or not (timestamp).
    */
   public static Schema schema(LakeZone zone) {
     Schema converted = AvroSchemaUtil.toIceberg(zone.schema());
     List<Types.NestedField> columns = new ArrayList<>();
     for (Types.NestedField column : converted.columns()) {
-      Type type = isInstant(zone.schema().getField(column.name()).schema()) ? Types.TimestampType.withZone() : column.type();
-      columns.add(Types.NestedField.of(column.fieldId(), column.isOptional(), column.name(), type, column.doc()));
+      Type type = timestamp(zone.schema().getField(column.name()).schema());
+      columns.add(
+          Types.NestedField.of(
+              column.fieldId(), column.isOptional(), column.name(), type == null ? column.type() : type, column.doc()));
     }
     return new Schema(columns);
   }
 
-  private static boolean isInstant(org.apache.avro.Schema field) {
+  /** The Iceberg timestamp type of an Avro field (or its non-null branch), or null when it is no timestamp. */
+  private static Type timestamp(org.apache.avro.Schema field) {
     if (field.getType() == org.apache.avro.Schema.Type.UNION) {
-      return field.getTypes().stream().anyMatch(LakeTables::isInstant);
+      for (org.apache.avro.Schema branch : field.getTypes()) {
+        Type t = timestamp(branch);
+        if (t != null) {
+          return t;
+        }
+      }
+      return null;
     }
-    return field.getLogicalType() instanceof LogicalTypes.TimestampMicros;
+    LogicalType logical = field.getLogicalType();
+    if (logical instanceof LogicalTypes.TimestampMicros) {
+      return Types.TimestampType.withZone();
+    }
+    return logical instanceof LogicalTypes.LocalTimestampMicros ? Types.TimestampType.withoutZone() : null;
   }
 
   public static PartitionSpec spec(LakeZone zone, Schema schema) {
@@ -81,10 +96,8 @@ public final class LakeTables {
     try {
       // The mapping is made from the created table's schema: creation assigns the column ids afresh.
       Transaction create = catalog.newCreateTableTransaction(id, schema, spec(zone, schema), properties);
-      create
-          .updateProperties()
-          .set(TableProperties.DEFAULT_NAME_MAPPING, NameMappingParser.toJson(MappingUtil.create(create.table().schema())))
-          .commit();
+      String mapping = NameMappingParser.toJson(MappingUtil.create(create.table().schema()));
+      create.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING, mapping).commit();
       create.commitTransaction();
       return catalog.loadTable(id);
     } catch (AlreadyExistsException e) {

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tripbeam.fixtures.ForkedRun;
+import dev.tripbeam.fixtures.LocalS3;
 import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.fixtures.RealFiles;
-import dev.tripbeam.lake.BeamFileIO;
+import dev.tripbeam.io.PathStyleS3ClientBuilderFactory;
+import dev.tripbeam.lake.LakeCatalog;
 import dev.tripbeam.lake.LakeTables;
 import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.lake.RunMode;
 import dev.tripbeam.lake.TableCommit;
 import dev.tripbeam.lake.ZoneFiles;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +26,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -40,13 +43,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The zones of a real run (the bundled green month and app JSON lines on embedded Flink) committed as Iceberg tables in
- * a JDBC catalog (SQLite) through Beam's file systems: every table's current snapshot lists exactly the run's files
- * (DuckDB reads them and gets each zone's rows, every column), Iceberg's own reader reads them through the name
- * mapping, the types are Iceberg's, an incremental commit replaces only its dates, a second commit from the same
- * starting snapshot is refused, and the previous snapshot still reads back.
+ * a JDBC catalog (SQLite) through Beam's file systems, also with the warehouse and the files on a local S3 server:
+ * every table's current snapshot lists exactly the run's files (DuckDB reads them and gets each zone's rows, every
+ * column), Iceberg's own reader reads them through the name mapping, the types are Iceberg's, an incremental commit
+ * replaces only its dates, a second commit from the same starting snapshot is refused, and the previous snapshot still
+ * reads back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IcebergTablesTest {
@@ -62,13 +69,8 @@ class IcebergTablesTest {
             "flink", lake, "--input=" + RealFiles.GREEN_PARQUET + "," + RealFiles.APP_JSONL, "--output=" + lake);
     assertEquals(0, run.exitCode, run::toString);
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
-    catalog = new JdbcCatalog();
-    catalog.initialize(
-        "lake",
-        Map.of(
-            CatalogProperties.URI, "jdbc:sqlite:" + tmp.resolve("catalog.db"),
-            CatalogProperties.WAREHOUSE_LOCATION, tmp.resolve("warehouse").toString(),
-            CatalogProperties.FILE_IO_IMPL, BeamFileIO.class.getName()));
+    catalog =
+        LakeCatalog.open("jdbc:sqlite:" + tmp.resolve("catalog.db"), tmp.resolve("warehouse").toString(), null, null);
   }
 
   @AfterAll
@@ -193,6 +195,47 @@ class IcebergTablesTest {
     assertEquals("ra", table.currentSnapshot().summary().get(TableCommit.RUN_ID));
     List<String> now = filesOf(table, table.currentSnapshot().snapshotId());
     assertTrue(now.containsAll(a) && b.stream().noneMatch(now::contains), now::toString);
+  }
+
+  @Test
+  void aTableWithItsWarehouseOnS3IsWrittenAndReadThroughBeamsFileSystem() throws Exception {
+    LakeZone zone = LakeZone.ZONE_DAILY;
+    try (LocalS3 s3 = LocalS3.start(tmp.resolve("s3"))) {
+      s3.createBucket("lake");
+      S3Options options = PipelineOptionsFactory.as(S3Options.class);
+      options.setEndpoint(URI.create(s3.endpoint().toString()));
+      options.setAwsRegion(Region.of(LocalS3.REGION));
+      options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
+      options.setAwsCredentialsProvider(
+          StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)));
+      FileSystems.setDefaultPipelineOptions(options);
+      List<String> uploaded = new ArrayList<>();
+      for (String f : zoneFiles(zone)) {
+        String key = "curated/" + f.substring(lake.toString().length() + 1);
+        s3.put("lake", key, Path.of(f));
+        uploaded.add("s3://lake/" + key);
+      }
+      try (JdbcCatalog onS3 =
+          LakeCatalog.open("jdbc:sqlite:" + tmp.resolve("s3-catalog.db"), "s3://lake/warehouse", null, null)) {
+        Table table = LakeTables.ensure(onS3, Namespace.of("s3"), zone);
+        TableCommit.commit(
+            table, zone, RunMode.FULL_REFRESH, List.of(), ZoneFiles.of(table, zone, uploaded), null, "r1", Map.of());
+        Table reloaded = onS3.loadTable(LakeTables.identifier(Namespace.of("s3"), zone));
+        assertEquals(uploaded.stream().sorted().toList(), filesOf(reloaded, reloaded.currentSnapshot().snapshotId()));
+        assertTrue(
+            s3.keys("lake", "warehouse/").stream().anyMatch(k -> k.endsWith(".metadata.json")),
+            "the table's metadata is on S3");
+        long rows = 0;
+        try (CloseableIterable<Record> read = IcebergGenerics.read(reloaded).build()) {
+          for (Record r : read) {
+            rows++;
+          }
+        }
+        assertEquals(Outputs.fingerprint(lake, zone.location() + "/*").split("\\|")[0], Long.toString(rows));
+      }
+    } finally {
+      FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    }
   }
 
   /** Copies of a run's files, as another run writing the same partitions would leave them. */
