@@ -9,19 +9,13 @@ import dev.tripbeam.fixtures.LocalS3;
 import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.io.EmptyZone;
-import dev.tripbeam.io.PathStyleS3ClientBuilderFactory;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The schema-only file that keeps an empty zone readable, written to a real S3 server: Beam's S3 channel completes
@@ -34,13 +28,7 @@ class EmptyZoneOnS3Test {
   void emptyZoneFileIsWrittenOnceOnS3() throws Exception {
     try (LocalS3 s3 = LocalS3.start(tmp.resolve("s3"))) {
       s3.createBucket("lake");
-      S3Options options = PipelineOptionsFactory.as(S3Options.class);
-      options.setEndpoint(URI.create(s3.endpoint().toString()));
-      options.setAwsRegion(Region.of(LocalS3.REGION));
-      options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
-      options.setAwsCredentialsProvider(
-          StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)));
-      FileSystems.setDefaultPipelineOptions(options);
+      FileSystems.setDefaultPipelineOptions(s3.beamOptions());
 
       assertTrue(EmptyZone.ensureReadable("s3://lake/curated/aggregated/user_daily", AvroRecords.userDaily()));
       assertFalse(EmptyZone.ensureReadable("s3://lake/curated/aggregated/user_daily", AvroRecords.userDaily()));

@@ -9,14 +9,12 @@ import dev.tripbeam.fixtures.ForkedRun;
 import dev.tripbeam.fixtures.LocalS3;
 import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.fixtures.RealFiles;
-import dev.tripbeam.io.PathStyleS3ClientBuilderFactory;
 import dev.tripbeam.lake.LakeCatalog;
 import dev.tripbeam.lake.LakeTables;
 import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.lake.RunMode;
 import dev.tripbeam.lake.TableCommit;
 import dev.tripbeam.lake.ZoneFiles;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
@@ -43,9 +40,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The zones of a real run (the bundled green month and app JSON lines on embedded Flink) committed as Iceberg tables in
@@ -202,13 +196,7 @@ class IcebergTablesTest {
     LakeZone zone = LakeZone.ZONE_DAILY;
     try (LocalS3 s3 = LocalS3.start(tmp.resolve("s3"))) {
       s3.createBucket("lake");
-      S3Options options = PipelineOptionsFactory.as(S3Options.class);
-      options.setEndpoint(URI.create(s3.endpoint().toString()));
-      options.setAwsRegion(Region.of(LocalS3.REGION));
-      options.setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
-      options.setAwsCredentialsProvider(
-          StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalS3.ACCESS_KEY, LocalS3.SECRET_KEY)));
-      FileSystems.setDefaultPipelineOptions(options);
+      FileSystems.setDefaultPipelineOptions(s3.beamOptions());
       List<String> uploaded = new ArrayList<>();
       for (String f : zoneFiles(zone)) {
         String key = "curated/" + f.substring(lake.toString().length() + 1);
