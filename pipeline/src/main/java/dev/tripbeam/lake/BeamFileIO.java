@@ -1,8 +1,8 @@
 package dev.tripbeam.lake;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -10,8 +10,6 @@ import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MoveOptions;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileIO;
@@ -47,27 +45,16 @@ public final class BeamFileIO implements FileIO {
   @Override
   public void deleteFile(String location) {
     try {
-      FileSystems.delete(List.of(resource(location)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      LakeFiles.delete(List.of(location));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + location, e);
     }
   }
 
-  static ResourceId resource(String location) {
-    return FileSystems.matchNewResource(location, false);
-  }
-
   /** The file's metadata, or null when it does not exist. */
   static MatchResult.Metadata metadata(String location) {
     try {
-      MatchResult match = FileSystems.match(List.of(location)).get(0);
-      if (match.status() == MatchResult.Status.NOT_FOUND) {
-        return null;
-      }
-      if (match.status() != MatchResult.Status.OK) {
-        throw new IOException("cannot look up " + location + ": " + match.status());
-      }
-      return match.metadata().isEmpty() ? null : match.metadata().get(0);
+      return LakeFiles.metadata(location);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -97,7 +84,7 @@ public final class BeamFileIO implements FileIO {
     @Override
     public SeekableInputStream newStream() {
       try {
-        ReadableByteChannel channel = FileSystems.open(resource(location));
+        ReadableByteChannel channel = FileSystems.open(LakeFiles.resource(location));
         if (!(channel instanceof SeekableByteChannel seekable)) {
           channel.close();
           throw new IOException("the file system of " + location + " cannot seek");
@@ -139,7 +126,7 @@ public final class BeamFileIO implements FileIO {
     @Override
     public PositionOutputStream createOrOverwrite() {
       try {
-        WritableByteChannel channel = FileSystems.create(resource(location), "application/octet-stream");
+        WritableByteChannel channel = FileSystems.create(LakeFiles.resource(location), "application/octet-stream");
         return new ChannelPositionStream(channel);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create " + location, e);
@@ -157,12 +144,14 @@ public final class BeamFileIO implements FileIO {
     }
   }
 
-  /** An input stream over a seekable channel. */
+  /** An input stream over a seekable channel: reads through {@link Channels#newInputStream}, seeks the channel. */
   private static final class SeekableChannelStream extends SeekableInputStream {
     private final SeekableByteChannel channel;
+    private final InputStream in;
 
     SeekableChannelStream(SeekableByteChannel channel) {
       this.channel = channel;
+      this.in = Channels.newInputStream(channel);
     }
 
     @Override
@@ -177,27 +166,17 @@ public final class BeamFileIO implements FileIO {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return in.read();
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-      int n = 0;
-      while (n == 0) {
-        n = channel.read(buffer);
-      }
-      return n;
+      return in.read(b, off, len);
     }
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      in.close();
     }
   }
 

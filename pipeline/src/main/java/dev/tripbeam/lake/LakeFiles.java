@@ -47,6 +47,12 @@ public final class LakeFiles {
     return paths;
   }
 
+  /** The metadata of the file at {@code path}, or null when there is none; a failed lookup is an error. */
+  static MatchResult.Metadata metadata(String path) throws IOException {
+    MatchResult match = match(path);
+    return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty() ? match.metadata().get(0) : null;
+  }
+
   public static boolean exists(String path) throws IOException {
     MatchResult match = match(path);
     return match.status() == MatchResult.Status.OK && !match.metadata().isEmpty();
@@ -130,7 +136,7 @@ public final class LakeFiles {
     return String.format("crc32c:%08x", crc.getValue());
   }
 
-  private static ResourceId resource(String path) {
+  static ResourceId resource(String path) {
     return FileSystems.matchNewResource(path, false);
   }
 }

@@ -126,17 +126,17 @@ class IcebergTablesTest {
     assertEquals(Types.LongType.get(), trips.schema().findType("fare_cents"));
     assertEquals(List.of("pickup_date"), trips.spec().fields().stream().map(f -> f.name()).toList());
     long read = 0;
-    Set<String> users = new TreeSet<>();
+    Set<String> tripIds = new TreeSet<>();
     try (CloseableIterable<Record> rows = IcebergGenerics.read(trips).select("trip_id", "fare_cents").build()) {
       for (Record r : rows) {
         read++;
         assertTrue(r.getField("trip_id") != null && r.getField("fare_cents") instanceof Long, r::toString);
-        users.add((String) r.getField("trip_id"));
+        tripIds.add((String) r.getField("trip_id"));
       }
     }
     String count = Outputs.fingerprint(lake, "processed/trips/*").split("\\|")[0];
     assertEquals(Long.parseLong(count), read, "Iceberg's reader reads every trip through the name mapping");
-    assertEquals(read, users.size(), "one row per trip id");
+    assertEquals(read, tripIds.size(), "one row per trip id");
   }
 
   @Test
