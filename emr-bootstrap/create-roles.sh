@@ -6,7 +6,8 @@
 #   create-roles.sh [--dry-run]   --dry-run prints the exact aws CLI calls and calls nothing
 #   create-roles.sh --help        this text
 # Settings (environment): LAKE_BUCKET, RAW_BUCKET (default LAKE_BUCKET), ACCOUNT_ID, AWS_REGION, LAKE_KEY_ID,
-# SECRETS_KEY_ID, SERVING_SECRET_NAME, ROLE_NAME (default tripbeam-emr-nodes).
+# SECRETS_KEY_ID, SERVING_SECRET_NAME, GLUE_DATABASE (the lake tables' Glue database, the runs' --catalogNamespace;
+# default tripbeam), ROLE_NAME (default tripbeam-emr-nodes).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -23,12 +24,13 @@ for required in ACCOUNT_ID LAKE_KEY_ID; do
 done
 SECRETS_KEY_ID=${SECRETS_KEY_ID:-$LAKE_KEY_ID}
 SERVING_SECRET_NAME=${SERVING_SECRET_NAME:-tripbeam/serving}
+GLUE_DATABASE=${GLUE_DATABASE:-tripbeam}
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/tripbeam-roles.XXXXXX")
 fill() {
   sed -e "s/RAW_BUCKET/$RAW_BUCKET/g" -e "s/LAKE_BUCKET/$LAKE_BUCKET/g" -e "s/ACCOUNT_ID/$ACCOUNT_ID/g" \
     -e "s/REGION/$REGION/g" -e "s/LAKE_KEY_ID/$LAKE_KEY_ID/g" -e "s/SECRETS_KEY_ID/$SECRETS_KEY_ID/g" \
-    -e "s|SERVING_SECRET_NAME|$SERVING_SECRET_NAME|g" "$HERE/$1" > "$OUT/$1"
+    -e "s|SERVING_SECRET_NAME|$SERVING_SECRET_NAME|g" -e "s/GLUE_DATABASE/$GLUE_DATABASE/g" "$HERE/$1" > "$OUT/$1"
 }
 fill iam-policy-nodes.json
 fill iam-policy-lake.json

@@ -200,10 +200,43 @@ public final class AvroRecords {
           .requiredString("detail")
           .endRecord();
 
+  /** The record each zone's values become. */
+  private enum Kind {
+    PROCESSED_TRIP,
+    ZONE_DAILY,
+    USER_DAILY,
+    FARE_ANOMALY,
+    REJECTED
+  }
+
+  /**
+   * A zone's conversion as a named class rather than a method reference: the Spark job jar relocates Avro, and a
+   * serialized lambda whose signature names Avro types no longer matches its relocated class.
+   */
+  private static final class ToRecord<T> implements SerializableFunction<T, GenericRecord> {
+    private static final long serialVersionUID = 1L;
+    private final Kind kind;
+
+    ToRecord(Kind kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public GenericRecord apply(T value) {
+      return switch (kind) {
+        case PROCESSED_TRIP -> processedTrip((EnrichedTrip) value);
+        case ZONE_DAILY -> zoneDaily((ZoneDaily) value);
+        case USER_DAILY -> userDaily((UserDaily) value);
+        case FARE_ANOMALY -> anomaly((FareAnomaly) value);
+        case REJECTED -> rejected((RejectedRecord) value);
+      };
+    }
+  }
+
   public static Layout<EnrichedTrip> processedTrips() {
     return new Layout<>(
         PROCESSED_TRIP,
-        AvroRecords::processedTrip,
+        new ToRecord<>(Kind.PROCESSED_TRIP),
         ZoneColumns.processedTrips(),
         "trip_id",
         "user_id",
@@ -215,20 +248,20 @@ public final class AvroRecords {
   }
 
   public static Layout<ZoneDaily> zoneDaily() {
-    return new Layout<>(ZONE_DAILY, AvroRecords::zoneDaily);
+    return new Layout<>(ZONE_DAILY, new ToRecord<>(Kind.ZONE_DAILY));
   }
 
   public static Layout<UserDaily> userDaily() {
     return new Layout<>(
-        USER_DAILY, AvroRecords::userDaily, ZoneColumns.userDaily(), "first_pickup_ts", "last_dropoff_ts");
+        USER_DAILY, new ToRecord<>(Kind.USER_DAILY), ZoneColumns.userDaily(), "first_pickup_ts", "last_dropoff_ts");
   }
 
   public static Layout<FareAnomaly> anomalies() {
-    return new Layout<>(FARE_ANOMALY, AvroRecords::anomaly);
+    return new Layout<>(FARE_ANOMALY, new ToRecord<>(Kind.FARE_ANOMALY));
   }
 
   public static Layout<RejectedRecord> rejected() {
-    return new Layout<>(REJECTED, AvroRecords::rejected);
+    return new Layout<>(REJECTED, new ToRecord<>(Kind.REJECTED));
   }
 
   static GenericRecord processedTrip(EnrichedTrip e) {

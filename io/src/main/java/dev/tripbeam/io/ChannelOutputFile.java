@@ -11,10 +11,10 @@ import org.apache.parquet.io.PositionOutputStream;
  * A Parquet {@link OutputFile} over a channel Beam's file sink opened (local, S3 or any Beam file system). The
  * channel is written from its start, once; closing the stream leaves the channel to Beam, which closes it.
  */
-final class ChannelOutputFile implements OutputFile {
+public final class ChannelOutputFile implements OutputFile {
   private final WritableByteChannel channel;
 
-  ChannelOutputFile(WritableByteChannel channel) {
+  public ChannelOutputFile(WritableByteChannel channel) {
     this.channel = channel;
   }
 

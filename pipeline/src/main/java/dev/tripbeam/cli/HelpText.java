@@ -1,6 +1,7 @@
 package dev.tripbeam.cli;
 
 import dev.tripbeam.io.InputFormat;
+import dev.tripbeam.options.TripCatalogOptions;
 import dev.tripbeam.options.TripConsoleOptions;
 import dev.tripbeam.options.TripInputOptions;
 import dev.tripbeam.options.TripMonitoringOptions;
@@ -28,6 +29,7 @@ final class HelpText {
       List.of(
           TripInputOptions.class,
           TripOutputOptions.class,
+          TripCatalogOptions.class,
           TripS3Options.class,
           TripServingOptions.class,
           TripStreamingOptions.class,
@@ -41,7 +43,8 @@ final class HelpText {
     s.append("usage: tripbeam [--input=PATHS] [--output=LAKE] [options]\n");
     s.append("       tripbeam --streaming --kafkaBootstrapServers=HOST:PORT --output=LAKE [options]\n");
     s.append("       (through Maven: mvn -q compile exec:exec -Dexec.args=\"--input=PATHS --output=LAKE ...\")\n\n");
-    s.append("Validates, deduplicates, enriches and aggregates raw trip files into a Parquet lake with a run report.\n");
+    s.append("Validates, deduplicates, enriches and aggregates raw trip files into a lake of Iceberg tables with a run "
+        + "report.\n");
     s.append("Without --input, the bundled real sample is read. Exit codes: 0 ok, 1 the run failed or did not "
         + "reconcile, 2 bad options, 3 the lake is published but the serving database could not be loaded.\n");
     s.append("Input formats (--inputFormat): ");

@@ -124,7 +124,8 @@ public final class TripCommand {
       progress.close();
       TripConsole.error("tripbeam: " + e.getMessage());
       return 1;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // A LinkageError is a library of another version first on the classpath (the cluster's): said, not swallowed.
       progress.close();
       TripConsole.error("tripbeam: the run failed: " + Messages.rootCause(e));
       if (Boolean.getBoolean("tripbeam.debug")) {

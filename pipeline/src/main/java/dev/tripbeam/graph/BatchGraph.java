@@ -32,10 +32,14 @@ import dev.tripbeam.transforms.SelectTouchedDates;
 import dev.tripbeam.transforms.SelectTrips;
 import dev.tripbeam.transforms.TripRules;
 import dev.tripbeam.transforms.ValidateTrips;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -50,7 +54,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The graph of the batch job: raw trip files in, the lake's zones and the run's counts out, in the run's staging area.
  *
  * <p>Inputs: the resolved raw file paths (TLC yellow/green CSV, CSV.gz, Parquet, app-format JSON lines and Parquet)
- * and the zone table; with {@code readHistory}, the processed zone's partitions of the dates the new trips fall on.
+ * and the zone table; with a {@code history}, the processed trips' files (of the table's snapshot) of the dates the new trips fall on.
  * Outputs under the staging area of {@code --runId}: every {@link LakeZone} and {@code run-counts.tsv}. Options: the
  * {@link RunRequest}'s ({@code --inputFormat}, {@code --reprocess}, {@code --openFilesPerTask}). Builds only: the run
  * ({@code dev.tripbeam.run.BatchRun}) lists the inputs, runs the engine and publishes.
@@ -87,7 +91,7 @@ public final class BatchGraph {
 
   /**
    * Applies the whole job to {@code pipeline}; {@code inputFiles} are resolved paths, {@code zones} the table. Every
-   * output goes to the run's staging area. With {@code readHistory} the processed trips of the pickup dates the new
+   * output goes to the run's staging area. With a {@code history} (the processed table's files by date) the processed trips of the pickup dates the new
    * trips fall on are read back and deduplicated with them, and every output but the rejected records is computed
    * for those dates alone (their partitions replace the lake's at publication).
    */
@@ -96,7 +100,7 @@ public final class BatchGraph {
       RunRequest request,
       List<String> inputFiles,
       List<Zone> zones,
-      boolean readHistory,
+      @Nullable Map<String, List<String>> history,
       Steps steps) {
     TripPipelineOptions options = request.options();
     PCollection<CheckedTrip> checked =
@@ -110,9 +114,9 @@ public final class BatchGraph {
       checked = checked.apply("SelectReprocessedDates", SelectPickupDates.of(request.reprocessDates()));
     }
     PCollection<String> touchedDates =
-        readHistory ? checked.apply("SelectTouchedDates", SelectTouchedDates.of()) : null;
+        history != null ? checked.apply("SelectTouchedDates", SelectTouchedDates.of()) : null;
     PCollection<CheckedTrip> toDeduplicate =
-        touchedDates == null ? checked : withProcessedTrips(checked, touchedDates, request.layout());
+        touchedDates == null ? checked : withProcessedTrips(checked, touchedDates, history);
     PCollection<CheckedTrip> deduplicated = toDeduplicate.apply("DeduplicateTrips", steps.deduplicate());
     PCollectionTuple side = deduplicated.apply("SelectRejectedAndCounts", SelectRejectedAndCounts.of());
     PCollection<RejectedRecord> rejected = side.get(SelectRejectedAndCounts.REJECTED);
@@ -143,14 +147,15 @@ public final class BatchGraph {
    * the stream ({@code processed_before}), so they have one consumer.
    */
   private static PCollection<CheckedTrip> withProcessedTrips(
-      PCollection<CheckedTrip> checked, PCollection<String> touchedDates, LakeLayout layout) {
-    String processed = layout.zone(LakeZone.PROCESSED_TRIPS);
+      PCollection<CheckedTrip> checked, PCollection<String> touchedDates, Map<String, List<String>> history) {
+    TreeMap<String, ArrayList<String>> files = new TreeMap<>();
+    history.forEach((date, paths) -> files.put(date, new ArrayList<>(paths)));
     PCollection<CheckedTrip> processedBefore =
         touchedDates
             .apply(
                 "ListTouchedPartitions",
-                MapElements.into(TypeDescriptors.strings())
-                    .via(date -> processed + "/" + LakeZone.partition(date) + "/*.parquet"))
+                FlatMapElements.into(TypeDescriptors.strings())
+                    .via(date -> files.getOrDefault(date, new ArrayList<>())))
             .apply("ReadProcessedTrips", ReadProcessedTrips.of());
     return PCollectionList.of(checked).and(processedBefore).apply("CollectTripsOfTouchedDates", Flatten.pCollections());
   }

@@ -1,11 +1,8 @@
 package dev.tripbeam.lake;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,181 +10,126 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.ExpireSnapshots;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The bookkeeping of the lake under {@code --output}: the manifest of processed raw files and the publication of a
- * run's staged outputs into the zones.
- *
- * <p>A run's pipeline writes only into its staging area {@code _temporary/<runId>/out/}, which no zone reader globs.
- * Publishing then follows a plan written first to {@code _manifests/pending/<runId>.json}: delete the zone files
- * the run replaces, copy the staged files into the zones (named {@code <runId>-<file>}), write the run report, and
- * commit by writing {@code _manifests/runs/<runId>.json} (the raw files the run processed, keyed by path, size and
- * ETag or CRC32C) and removing the pending plan. Every step can be repeated, so a plan left pending by a run that
- * died while publishing is completed by the next run before it does anything else; a run that died before its
- * plan was written left nothing in the zones, and its staging area is removed.
+ * What a run reads of the lake's tables ({@link IcebergLake}) before it starts: the raw files the ledger records, the
+ * tables' current snapshots (the bases its commits are checked against) and the processed trips' files of a
+ * snapshot; and the expiry of old snapshots after it.
  */
 public final class Lake {
-  private static final ObjectMapper JSON = PublicationPlan.JSON;
+  private final IcebergLake tables;
 
-  /** Writes a run report (and whatever view of it belongs beside it) to a path. */
-  @FunctionalInterface
-  public interface ReportWriter {
-    void write(String path, String json) throws IOException;
+  public Lake(IcebergLake tables) {
+    this.tables = tables;
   }
 
-  private final LakeLayout layout;
-  private final ReportWriter reportWriter;
-
-  public Lake(LakeLayout layout, ReportWriter reportWriter) {
-    this.layout = layout;
-    this.reportWriter = reportWriter;
+  public IcebergLake tables() {
+    return tables;
   }
 
   /** Keys of every raw file a committed run processed. */
   public Set<String> committedRawFiles() throws IOException {
     Set<String> keys = new HashSet<>();
-    for (String run : LakeFiles.paths(layout.manifests() + "/runs/*.json")) {
-      for (JsonNode f : JSON.readTree(LakeFiles.read(run)).path("raw_files")) {
-        keys.add(new RawFile(f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText()).key());
-      }
+    for (RawFile f : ledger()) {
+      keys.add(f.key());
     }
     return keys;
   }
 
-  /**
-   * The raw files committed runs recorded as holding any of {@code dates}, each with every date recorded for it.
-   *
-   * @throws IOException also when a manifest does not record the dates of its raw files (written by a tripbeam
-   *     before it did)
-   */
+  /** The raw files committed runs recorded as holding any of {@code dates}, each with every date recorded for it. */
   public SortedMap<String, SortedSet<String>> rawFilesHolding(Set<String> dates) throws IOException {
     SortedMap<String, SortedSet<String>> holding = new TreeMap<>();
-    for (String run : LakeFiles.paths(layout.manifests() + "/runs/*.json")) {
-      for (JsonNode f : JSON.readTree(LakeFiles.read(run)).path("raw_files")) {
-        if (!f.has("pickup_dates")) {
-          throw new IOException(
-              "the manifest " + run + " does not record which pickup dates its raw files hold (an older tripbeam "
-                  + "wrote it); run a full refresh once");
-        }
-        SortedSet<String> held = new TreeSet<>();
-        f.path("pickup_dates").forEach(d -> held.add(d.asText()));
-        if (held.stream().anyMatch(dates::contains)) {
-          holding.computeIfAbsent(f.path("path").asText(), p -> new TreeSet<>()).addAll(held);
-        }
+    for (RawFile f : ledger()) {
+      if (f.dates().stream().anyMatch(dates::contains)) {
+        holding.computeIfAbsent(f.path(), p -> new TreeSet<>()).addAll(f.dates());
       }
     }
     return holding;
   }
 
-  /** Whether any committed run is recorded (an incremental run then reads the processed zone back). */
-  public boolean hasCommittedRuns() throws IOException {
-    return !LakeFiles.paths(layout.manifests() + "/runs/*.json").isEmpty();
+  /** Whether any run committed to the lake (an incremental run then reads the processed zone back). */
+  public boolean hasCommittedRuns() {
+    Table ledger = tables.existingLedger();
+    return ledger != null && ledger.currentSnapshot() != null;
+  }
+
+  /** Whether the lake is of the folder format: runs recorded in {@code _manifests/runs/}, no ledger yet. */
+  public boolean needsUpgrade() throws IOException {
+    return !hasCommittedRuns() && !LakeFiles.paths(tables.layout().root() + "/_manifests/runs/*.json").isEmpty();
+  }
+
+  /** The current snapshot of every table, by table name: what a run's commits are checked against. */
+  public Map<String, Long> snapshots() {
+    return tables.currentSnapshots();
+  }
+
+  /** The processed trips' data files of the {@code processed_trips} snapshot in {@code bases}, by pickup date. */
+  public Map<String, List<String>> processedFiles(Map<String, Long> bases) {
+    Long snapshot = bases.get(LakeZone.PROCESSED_TRIPS.zoneName());
+    return snapshot == null ? Map.of() : tables.filesByDate(LakeZone.PROCESSED_TRIPS, snapshot);
   }
 
   /**
-   * Completes the publication of runs that died while publishing, and removes the staging areas of runs that died
-   * before it. Assumes one writer at a time per lake.
+   * Expires every table's snapshots older than {@code days} days but the current one; the files no snapshot left
+   * references are deleted.
    *
-   * @return the ids of the runs completed
+   * @return the tables whose expiry failed, with the cause (the lake stays correct, only larger)
    */
-  public List<String> recover() throws IOException {
-    List<String> completed = new ArrayList<>();
-    Set<String> pending = new HashSet<>();
-    for (String path : LakeFiles.paths(layout.manifests() + "/pending/*.json")) {
-      PublicationPlan plan = PublicationPlan.parse(LakeFiles.read(path));
-      apply(plan);
-      commit(plan);
-      completed.add(plan.runId());
-      pending.add(plan.runId());
+  public List<String> expire(int days) {
+    try {
+      return tables.writing(() -> expireAll(days));
+    } catch (IOException e) {
+      return List.of("every table: " + e.getMessage());
     }
-    String staging = layout.stagingRoot();
-    Set<String> stale = new HashSet<>();
-    for (String file : LakeFiles.paths(staging + "/**")) {
-      String rest = file.substring(file.indexOf("/_temporary/") + "/_temporary/".length());
-      int slash = rest.indexOf('/');
-      stale.add(slash < 0 ? rest : rest.substring(0, slash));
-    }
-    stale.removeAll(pending);
-    for (String runId : stale) {
-      LakeFiles.deleteTree(layout.staging(runId));
-    }
-    return completed;
   }
 
-  /**
-   * The plan of a finished pipeline: every staged file goes into its zone. A full refresh replaces all zone files; an
-   * incremental or reprocess run replaces, in every partitioned zone, the partitions of the pickup dates it
-   * recomputed ({@code touchedDates}), leaves the others as they are, and adds its rejected records.
-   */
-  public PublicationPlan plan(String runId, RunMode mode, List<RawFile> rawFiles, List<String> touchedDates, String report)
-      throws IOException {
-    boolean incremental = mode.replacesPartitions();
-    LakeLayout staged = layout.staged(runId);
-    Map<String, String> copies = new LinkedHashMap<>();
-    for (String file : LakeFiles.paths(staged.root() + "/**")) {
-      String relative = file.substring(staged.root().length() + 1);
-      int slash = relative.lastIndexOf('/');
-      String dir = slash < 0 ? "" : relative.substring(0, slash + 1);
-      copies.put(file, layout.root() + "/" + dir + runId + "-" + relative.substring(slash + 1));
-    }
-    List<String> deletes = new ArrayList<>();
+  private List<String> expireAll(int days) {
+    long cutoff = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(days);
+    List<String> failed = new ArrayList<>();
+    List<@Nullable Table> all = new ArrayList<>();
     for (LakeZone zone : LakeZone.values()) {
-      if (!incremental) {
-        deletes.addAll(LakeFiles.paths(layout.zone(zone) + "/**"));
-      } else if (zone.partitioned()) {
-        for (String date : touchedDates) {
-          deletes.addAll(LakeFiles.paths(layout.partition(zone, date) + "/**"));
-        }
+      all.add(tables.existing(zone));
+    }
+    all.add(tables.existingLedger());
+    for (Table t : all) {
+      if (t == null || t.currentSnapshot() == null) {
+        continue;
+      }
+      try {
+        expire(t, cutoff);
+      } catch (RuntimeException e) {
+        failed.add(t.name() + ": " + e.getMessage());
       }
     }
-    return new PublicationPlan(runId, mode, rawFiles, deletes, copies, layout.report(runId), report);
-  }
-
-  /** Publishes a plan: records it as pending, applies it and commits it. */
-  public void publish(PublicationPlan plan) throws IOException {
-    begin(plan);
-    apply(plan);
-    commit(plan);
-  }
-
-  /** Records the plan as pending: from here on, the next run completes it if this one does not. */
-  public void begin(PublicationPlan plan) throws IOException {
-    LakeFiles.write(layout.manifests() + "/pending/" + plan.runId() + ".json", plan.toJson(true));
+    return failed;
   }
 
   /**
-   * Applies a plan: deletes what it replaces, copies the staged files into the zones (one copy call, which S3 runs in
-   * parallel) and writes the report. A staged file already gone must have been published by an earlier attempt.
+   * Expires the snapshots of {@code table} older than {@code cutoff} but the current one, naming each: Iceberg then
+   * deletes every file no remaining snapshot reaches (its incremental clean-up, used when none is named, keeps a
+   * replaced file until the snapshot that replaced it expires too).
    */
-  public void apply(PublicationPlan plan) throws IOException {
-    LakeFiles.delete(plan.deletes());
-    Set<String> staged = new HashSet<>(LakeFiles.paths(layout.staged(plan.runId()).root() + "/**"));
-    List<String> from = new ArrayList<>();
-    List<String> to = new ArrayList<>();
-    for (Map.Entry<String, String> copy : plan.copies().entrySet()) {
-      if (staged.contains(copy.getKey())) {
-        from.add(copy.getKey());
-        to.add(copy.getValue());
-      } else if (!LakeFiles.exists(copy.getValue())) {
-        throw new IOException("cannot publish " + copy.getValue() + ": its staged file " + copy.getKey() + " is gone");
+  private static void expire(Table table, long cutoff) {
+    ExpireSnapshots expire = table.expireSnapshots().expireOlderThan(cutoff);
+    boolean any = false;
+    for (Snapshot s : table.snapshots()) {
+      if (s.timestampMillis() < cutoff && s.snapshotId() != table.currentSnapshot().snapshotId()) {
+        expire.expireSnapshotId(s.snapshotId());
+        any = true;
       }
     }
-    LakeFiles.copy(from, to);
-    reportWriter.write(plan.reportPath(), plan.report());
+    if (any) {
+      expire.commit();
+    }
   }
 
-  private void commit(PublicationPlan plan) throws IOException {
-    LakeFiles.write(layout.manifests() + "/runs/" + plan.runId() + ".json", plan.toJson(false));
-    if (plan.mode() == RunMode.FULL_REFRESH) {
-      List<String> older = new ArrayList<>();
-      for (String run : LakeFiles.paths(layout.manifests() + "/runs/*.json")) {
-        if (!run.endsWith("/" + plan.runId() + ".json")) {
-          older.add(run);
-        }
-      }
-      LakeFiles.delete(older);
-    }
-    LakeFiles.delete(List.of(layout.manifests() + "/pending/" + plan.runId() + ".json"));
-    LakeFiles.deleteTree(layout.staging(plan.runId()));
+  private List<RawFile> ledger() throws IOException {
+    Table ledger = tables.existingLedger();
+    return ledger == null ? List.of() : RawFilesLedger.read(ledger);
   }
 }

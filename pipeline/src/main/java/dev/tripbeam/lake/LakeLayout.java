@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where things are under {@code --output}: the {@link LakeZone}s, and the lake's own folders ({@code _manifests},
+ * Where things are under {@code --output}: the {@link LakeZone}s, and the lake's own folders ({@code _pending}, {@code _catalog}, {@code _ledger},
  * {@code _reports}, the staging area {@code _temporary}, the streaming job's {@code _streaming}).
  */
 public final class LakeLayout {
@@ -37,8 +37,19 @@ public final class LakeLayout {
     return staging(runId) + "/run-counts.tsv";
   }
 
-  public String manifests() {
-    return root + "/_manifests";
+  /** Where a run's publication plan waits until all its table commits are done. */
+  public String pending() {
+    return root + "/_pending";
+  }
+
+  /** The default (SQLite) catalog of a lake on a local disk. */
+  public String catalogFolder() {
+    return root + "/_catalog";
+  }
+
+  /** The folder of the raw-files ledger table. */
+  public String ledger() {
+    return root + "/_ledger/raw_files";
   }
 
   public String stagingRoot() {

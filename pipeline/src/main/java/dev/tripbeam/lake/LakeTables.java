@@ -20,6 +20,7 @@ import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Each {@link LakeZone} as an Iceberg table: its schema is the zone's Avro schema in Iceberg's types ({@code
@@ -77,31 +78,51 @@ public final class LakeTables {
         : PartitionSpec.unpartitioned();
   }
 
-  /** The zone's table, created (with its namespace) when the catalog does not hold it yet. */
+  /** The zone's table, created (with its namespace) at the catalog's default location when the catalog lacks it. */
   public static Table ensure(Catalog catalog, Namespace namespace, LakeZone zone) {
-    TableIdentifier id = identifier(namespace, zone);
-    if (catalog.tableExists(id)) {
-      return catalog.loadTable(id);
+    Schema schema = schema(zone);
+    return ensure(catalog, identifier(namespace, zone), schema, spec(zone, schema), null);
+  }
+
+  /**
+   * The table {@code id}, created (with its namespace, a name mapping and format version 2) at {@code location} (the
+   * catalog's default when null) when the catalog lacks it; a run creating it at the same time is no error.
+   *
+   * @throws IllegalArgumentException when the catalog holds the table at another location (another lake's table)
+   */
+  public static Table ensure(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec, @Nullable String location) {
+    if (!catalog.tableExists(id)) {
+      create(catalog, id, schema, spec, location);
     }
-    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(namespace)) {
+    Table table = catalog.loadTable(id);
+    if (location != null && !table.location().replaceAll("/+$", "").equals(location)) {
+      throw new IllegalArgumentException(
+          "the catalog's table " + id + " belongs to the lake at " + table.location() + ", not " + location
+              + ": give this lake its own --catalogNamespace");
+    }
+    return table;
+  }
+
+  private static void create(
+      Catalog catalog, TableIdentifier id, Schema schema, PartitionSpec spec, @Nullable String location) {
+    if (catalog instanceof SupportsNamespaces namespaces && !namespaces.namespaceExists(id.namespace())) {
       try {
-        namespaces.createNamespace(namespace);
+        namespaces.createNamespace(id.namespace());
       } catch (AlreadyExistsException e) {
         // created by a run started at the same time
       }
     }
-    Schema schema = schema(zone);
     Map<String, String> properties =
         Map.of(TableProperties.FORMAT_VERSION, "2", TableProperties.DEFAULT_FILE_FORMAT, "parquet");
     try {
       // The mapping is made from the created table's schema: creation assigns the column ids afresh.
-      Transaction create = catalog.newCreateTableTransaction(id, schema, spec(zone, schema), properties);
+      Transaction create = catalog.newCreateTableTransaction(id, schema, spec, location, properties);
       String mapping = NameMappingParser.toJson(MappingUtil.create(create.table().schema()));
       create.updateProperties().set(TableProperties.DEFAULT_NAME_MAPPING, mapping).commit();
       create.commitTransaction();
-      return catalog.loadTable(id);
     } catch (AlreadyExistsException e) {
-      return catalog.loadTable(id);
+      // created by a run started at the same time
     }
   }
 }

@@ -13,70 +13,84 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one run publishes: the zone files it deletes, the staged files it copies into the zones, its report; and its
- * JSON forms, the pending plan ({@code _manifests/pending/}) and the committed manifest ({@code _manifests/runs/}).
+ * What one run publishes: the staged files it copies into the zones' folders, the tables' snapshots it started from
+ * ({@code bases}, by table name), the pickup dates it recomputed, the raw files for the ledger and its report; and its
+ * JSON form, the pending plan ({@code _pending/<runId>.json}) from which a later run rolls a stopped publication
+ * forward.
  */
 public record PublicationPlan(
     String runId,
     RunMode mode,
     List<RawFile> rawFiles,
-    List<String> deletes,
+    List<String> dates,
+    Map<String, Long> bases,
     Map<String, String> copies,
     String reportPath,
     String report) {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The pending plan (everything needed to finish it) or the committed manifest (what the run processed). */
-  String toJson(boolean pending) throws IOException {
+  /** The files the plan adds to a zone's folder (the copies' targets under {@code zoneFolder}). */
+  List<String> filesUnder(String zoneFolder) {
+    List<String> files = new ArrayList<>();
+    for (String target : copies.values()) {
+      if (target.startsWith(zoneFolder + "/")) {
+        files.add(target);
+      }
+    }
+    return files;
+  }
+
+  String toJson() throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("run_id", runId);
     root.put("mode", mode.label());
-    root.put(pending ? "planned_at" : "committed_at", Instant.now().toString());
+    root.put("planned_at", Instant.now().toString());
     ArrayNode raw = root.putArray("raw_files");
     for (RawFile f : rawFiles) {
       ObjectNode entry = raw.addObject().put("path", f.path()).put("size", f.size()).put("checksum", f.checksum());
-      if (!f.error().isEmpty()) {
-        entry.put("error", f.error());
-      }
-      ArrayNode dates = entry.putArray("pickup_dates");
-      f.dates().forEach(dates::add);
+      entry.put("error", f.error());
+      ArrayNode held = entry.putArray("pickup_dates");
+      f.dates().forEach(held::add);
     }
-    ArrayNode outputs = root.putArray("output_files");
-    copies.values().forEach(outputs::add);
-    if (pending) {
-      ArrayNode deleted = root.putArray("deletes");
-      deletes.forEach(deleted::add);
-      ObjectNode copied = root.putObject("copies");
-      copies.forEach(copied::put);
-      root.put("report_path", reportPath);
-      root.put("report", report);
-    }
+    ArrayNode touched = root.putArray("dates");
+    dates.forEach(touched::add);
+    ObjectNode base = root.putObject("bases");
+    bases.forEach(base::put);
+    ObjectNode copied = root.putObject("copies");
+    copies.forEach(copied::put);
+    root.put("report_path", reportPath);
+    root.put("report", report);
     return JSON.writeValueAsString(root) + "\n";
   }
 
-  /** A pending plan as {@link #toJson(boolean)} wrote it. */
+  /** A pending plan as {@link #toJson()} wrote it. */
   static PublicationPlan parse(String json) throws IOException {
     JsonNode root = JSON.readTree(json);
     List<RawFile> raw = new ArrayList<>();
     for (JsonNode f : root.path("raw_files")) {
-      List<String> dates = new ArrayList<>();
-      f.path("pickup_dates").forEach(d -> dates.add(d.asText()));
       raw.add(
           new RawFile(
               f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(),
-              f.path("error").asText(""), dates));
+              f.path("error").asText(""), strings(f.path("pickup_dates"))));
     }
-    List<String> deletes = new ArrayList<>();
-    root.path("deletes").forEach(d -> deletes.add(d.asText()));
+    Map<String, Long> bases = new LinkedHashMap<>();
+    root.path("bases").fields().forEachRemaining(e -> bases.put(e.getKey(), e.getValue().asLong()));
     Map<String, String> copies = new LinkedHashMap<>();
     root.path("copies").fields().forEachRemaining(e -> copies.put(e.getKey(), e.getValue().asText()));
     return new PublicationPlan(
         root.path("run_id").asText(),
         RunMode.ofLabel(root.path("mode").asText()),
         raw,
-        deletes,
+        strings(root.path("dates")),
+        bases,
         copies,
         root.path("report_path").asText(),
         root.path("report").asText());
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asText()));
+    return values;
   }
 }

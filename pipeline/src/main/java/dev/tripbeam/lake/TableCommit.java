@@ -55,7 +55,10 @@ public final class TableCommit {
       Expression replaced = replaced(mode, dates);
       OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(replaced);
       files.forEach(overwrite::addFile);
-      overwrite.validateAddedFilesMatchOverwriteFilter().conflictDetectionFilter(replaced);
+      if (!files.isEmpty()) {
+        overwrite.validateAddedFilesMatchOverwriteFilter();
+      }
+      overwrite.conflictDetectionFilter(replaced);
       if (base != null) {
         overwrite.validateFromSnapshot(base);
       }

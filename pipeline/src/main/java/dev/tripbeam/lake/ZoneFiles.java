@@ -42,6 +42,18 @@ public final class ZoneFiles {
     return files;
   }
 
+  /** The data file of one Parquet file of an unpartitioned table. */
+  static DataFile unpartitioned(Table table, String path) {
+    InputFile in = table.io().newInputFile(path);
+    NameMapping mapping = NameMappingParser.fromJson(table.properties().get(TableProperties.DEFAULT_NAME_MAPPING));
+    return DataFiles.builder(table.spec())
+        .withPath(path)
+        .withFormat(FileFormat.PARQUET)
+        .withFileSizeInBytes(in.getLength())
+        .withMetrics(ParquetUtil.fileMetrics(in, MetricsConfig.forTable(table), mapping))
+        .build();
+  }
+
   /** {@code pickup_date=YYYY-MM-DD} of a file's folder. */
   static String partitionPath(String path) {
     String marker = "/" + LakeZone.PARTITION_COLUMN + "=";

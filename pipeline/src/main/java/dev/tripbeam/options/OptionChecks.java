@@ -34,6 +34,12 @@ public final class OptionChecks {
       checkStreaming(options, dates);
       return new RunRequest(RunRequest.Action.STREAMING, RunMode.FULL_REFRESH, dates, options);
     }
+    if (options.getUpgradeLake() || options.getCleanOrphans()) {
+      checkMaintenance(options, dates);
+      return new RunRequest(
+          options.getUpgradeLake() ? RunRequest.Action.UPGRADE_LAKE : RunRequest.Action.CLEAN_ORPHANS,
+          RunMode.FULL_REFRESH, dates, options);
+    }
     if (options.getServeOnly()) {
       absoluteOutput(options);
       TripS3Options.apply(options);
@@ -192,6 +198,27 @@ public final class OptionChecks {
       throw new IllegalArgumentException(
           "--serveOnly runs no pipeline: give it no --input, --incremental or --reprocess");
     }
+  }
+
+  /** {@code --upgradeLake} and {@code --cleanOrphans}: one of them, on a lake, and nothing else. */
+  private static void checkMaintenance(TripPipelineOptions options, SortedSet<String> dates) {
+    String verb = options.getUpgradeLake() ? "--upgradeLake" : "--cleanOrphans";
+    if (options.getUpgradeLake() && options.getCleanOrphans()) {
+      throw new IllegalArgumentException("--upgradeLake and --cleanOrphans are two commands: give one of them");
+    }
+    if (isBlank(options.getOutput())) {
+      throw new IllegalArgumentException(verb + " needs --output, the lake");
+    }
+    if (!isBlank(options.getInput()) || options.getIncremental() || !dates.isEmpty() || options.getServeOnly()) {
+      throw new IllegalArgumentException(
+          verb + " runs no pipeline: give it no --input, --incremental, --reprocess or --serveOnly");
+    }
+    if (options.getOrphanMinAgeHours() < 1) {
+      throw new IllegalArgumentException("--orphanMinAgeHours must be at least 1 (a run may still be publishing)");
+    }
+    absoluteOutput(options);
+    TripS3Options.apply(options);
+    checkRunId(options);
   }
 
   private static boolean isBlank(String s) {

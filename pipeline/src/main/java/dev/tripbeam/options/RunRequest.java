@@ -1,5 +1,6 @@
 package dev.tripbeam.options;
 
+import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.lake.LakeLayout;
 import dev.tripbeam.lake.RunMode;
 import java.util.SortedSet;
@@ -18,11 +19,22 @@ public record RunRequest(Action action, RunMode mode, SortedSet<String> reproces
   public enum Action {
     BATCH,
     STREAMING,
-    SERVE_ONLY
+    SERVE_ONLY,
+    UPGRADE_LAKE,
+    CLEAN_ORPHANS
   }
 
   public LakeLayout layout() {
     return new LakeLayout(options.getOutput());
+  }
+
+  /**
+   * Opens the catalog of the lake's tables ({@code --catalog}, {@code --catalogNamespace}).
+   *
+   * @throws IllegalArgumentException with a one-line message when it cannot be opened
+   */
+  public IcebergLake openTables() {
+    return IcebergLake.open(options.getCatalog(), options.getCatalogNamespace(), layout());
   }
 
   public String runId() {

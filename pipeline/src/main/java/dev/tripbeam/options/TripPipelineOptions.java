@@ -8,6 +8,7 @@ package dev.tripbeam.options;
 public interface TripPipelineOptions
     extends TripInputOptions,
         TripOutputOptions,
+        TripCatalogOptions,
         TripS3Options,
         TripServingOptions,
         TripStreamingOptions,

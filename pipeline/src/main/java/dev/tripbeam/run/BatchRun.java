@@ -5,9 +5,11 @@ import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.io.EmptyZone;
 import dev.tripbeam.io.InputFormat;
 import dev.tripbeam.io.ParquetRows;
+import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.lake.Lake;
 import dev.tripbeam.lake.LakeLayout;
 import dev.tripbeam.lake.LakeZone;
+import dev.tripbeam.lake.Publication;
 import dev.tripbeam.lake.RawFile;
 import dev.tripbeam.lake.RunMode;
 import dev.tripbeam.model.CheckedTrip;
@@ -34,9 +36,9 @@ import org.apache.beam.sdk.PipelineResult;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A batch run as named steps: complete a pending publication, list the inputs against the manifest, run the graph
- * ({@link BatchGraph}) on the engine, count what it wrote into the {@link RunReport}, publish into the lake when the
- * counts reconcile (else keep the staged outputs), and load the serving database. Input: a checked {@link RunRequest};
+ * A batch run as named steps: roll a pending publication forward, list the inputs against the ledger, run the graph
+ * ({@link BatchGraph}) on the engine, count what it wrote into the {@link RunReport}, commit to the lake's tables when
+ * the counts reconcile (else keep the staged outputs), expire old snapshots, and load the serving database. Input: a checked {@link RunRequest};
  * output: the {@link Outcome}.
  */
 final class BatchRun {
@@ -44,18 +46,35 @@ final class BatchRun {
   private final RunListener listener;
   private final LakeLayout layout;
   private final Lake lake;
+  private final Publication publication;
   private final @Nullable ServingStep serving;
 
-  private BatchRun(RunRequest request, RunListener listener) {
+  private BatchRun(RunRequest request, RunListener listener, IcebergLake tables) {
     this.request = request;
     this.listener = listener;
     this.layout = request.layout();
-    this.lake = new Lake(layout, ReportFiles::write);
+    this.lake = new Lake(tables);
+    this.publication = new Publication(tables, ReportFiles::write);
     this.serving = ServingStep.of(request);
   }
 
   static Outcome run(RunRequest request, RunListener listener, BatchGraph.Steps steps) {
-    return new BatchRun(request, listener).run(steps);
+    try (IcebergLake tables = openTables(request)) {
+      return new BatchRun(request, listener, tables).run(steps);
+    } catch (IOException e) {
+      throw new UserError("closing the lake's catalog failed: " + e.getMessage());
+    }
+  }
+
+  /** The lake's tables, or a one-line error when their catalog cannot be opened. */
+  static IcebergLake openTables(RunRequest request) {
+    try {
+      return request.openTables();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    } catch (RuntimeException e) {
+      throw new UserError("cannot open the lake's catalog: " + e.getMessage());
+    }
   }
 
   private Outcome run(BatchGraph.Steps steps) {
@@ -71,7 +90,7 @@ final class BatchRun {
     List<Zone> zones = ZoneTables.load(request);
     listener.engineStarting(inputs.files().size());
     Pipeline pipeline = Pipeline.create(request.options());
-    BatchGraph.build(pipeline, request, inputs.paths(), zones, inputs.readHistory(), steps);
+    BatchGraph.build(pipeline, request, inputs.paths(), zones, inputs.history(), steps);
     Instant start = Instant.now();
     listener.phase("starting the engine");
     PipelineResult result = pipeline.run();
@@ -93,14 +112,21 @@ final class BatchRun {
       return keepStaged(report, result);
     }
     listener.phase("publishing the outputs");
-    publish(report, files);
+    publish(report, files, inputs.bases());
+    expire();
     return serve(report, result);
   }
 
   /** Completes the publications that runs left pending, then lists this run's raw files. */
   private RunInputs listInputs() {
     try {
-      recover(lake, listener);
+      recover(publication, listener);
+      // A full refresh replaces everything and needs no history; the others read the ledger and the processed trips.
+      if (request.mode().replacesPartitions() && lake.needsUpgrade()) {
+        throw new UserError(
+            "the lake at " + request.options().getOutput() + " is of the folder format (before Iceberg tables): "
+                + "register it once with --upgradeLake=true --output=" + request.options().getOutput());
+      }
       return RunInputs.list(request, lake);
     } catch (IOException e) {
       throw new UserError(
@@ -108,10 +134,17 @@ final class BatchRun {
     }
   }
 
-  /** Completes the publications that runs left pending, saying so. */
-  static void recover(Lake lake, RunListener listener) throws IOException {
-    for (String recovered : lake.recover()) {
-      listener.line("tripbeam: completed the publication of run " + recovered + ", which had stopped part way");
+  /** Rolls forward the publications that runs left pending, saying so. */
+  static void recover(Publication publication, RunListener listener) throws IOException {
+    for (String recovered : publication.recover()) {
+      listener.line("tripbeam: rolled forward the publication of " + recovered + ", which had stopped part way");
+    }
+  }
+
+  /** Expires the tables' old snapshots; a failure leaves a larger lake, said on the console. */
+  private void expire() {
+    for (String failed : lake.expire(request.options().getExpireSnapshotsDays())) {
+      listener.line("tripbeam: expiring old snapshots failed for " + failed);
     }
   }
 
@@ -128,7 +161,7 @@ final class BatchRun {
       return Outcome.summary(summary);
     }
     listener.phase("loading the serving database");
-    ServingLoader.Result loaded = serving.level(request.options().getOutput(), request.runId());
+    ServingLoader.Result loaded = serving.level(lake.tables(), request.runId());
     return new Outcome(null, null, null, summary + serving.line(loaded), loaded);
   }
 
@@ -204,12 +237,15 @@ final class BatchRun {
         null);
   }
 
-  private void publish(RunReport report, List<RawFile> files) {
+  private void publish(RunReport report, List<RawFile> files, Map<String, Long> bases) {
     if (serving != null) {
       report.serving(Map.of("status", "pending", "database", serving.target().shown()), null);
     }
     try {
-      lake.publish(lake.plan(request.runId(), request.mode(), files, report.touchedDates(), report.toJson()));
+      publication.publish(
+          publication.plan(request.runId(), request.mode(), files, report.touchedDates(), bases, report.toJson()));
+    } catch (Publication.ConcurrentRunException e) {
+      throw new UserError("publishing run " + request.runId() + " failed: " + e.getMessage());
     } catch (IOException e) {
       throw new UserError(
           "publishing run " + request.runId() + " failed: " + e.getMessage() + "; the next run completes it");
@@ -223,7 +259,7 @@ final class BatchRun {
       return new Outcome(report, result, reportPath, report.summary(reportPath), null);
     }
     listener.phase("loading the serving database");
-    ServingLoader.Result loaded = serving.level(request.options().getOutput(), request.runId());
+    ServingLoader.Result loaded = serving.level(lake.tables(), request.runId());
     report.serving(loaded.toMap(serving.target()), loaded.line(serving.target()));
     String summary = report.summary(reportPath);
     try {

@@ -15,17 +15,25 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The raw files a batch run reads: those of {@code --input} that the lake's manifest does not list yet (all of them
- * without {@code --incremental}), or for {@code --reprocess} those the manifest records as holding the dates; how many
- * were already processed or skipped as hidden or marker files; and whether the run reads the processed zone back.
+ * The raw files a batch run reads: those of {@code --input} that the lake's ledger does not list yet (all of them
+ * without {@code --incremental}), or for {@code --reprocess} those the ledger records as holding the dates; how many
+ * were already processed or skipped as hidden or marker files; the tables' snapshots the run starts from; and for an
+ * incremental run onto a lake with history, the processed trips' files of that snapshot by pickup date.
  */
-record RunInputs(List<RawFile> files, int alreadyProcessed, int hidden, boolean readHistory) {
-  /** Lists the run's raw files against the lake's manifest. */
+record RunInputs(
+    List<RawFile> files,
+    int alreadyProcessed,
+    int hidden,
+    Map<String, Long> bases,
+    @Nullable Map<String, List<String>> history) {
+  /** Lists the run's raw files against the lake's ledger, at the tables' current snapshots. */
   static RunInputs list(RunRequest request, Lake lake) throws IOException {
+    Map<String, Long> bases = lake.snapshots();
     if (!request.reprocessDates().isEmpty()) {
-      return new RunInputs(holding(lake, request.reprocessDates(), request.options().getOutput()), 0, 0, false);
+      return new RunInputs(holding(lake, request.reprocessDates(), request.options().getOutput()), 0, 0, bases, null);
     }
     boolean incremental = request.options().getIncremental();
     Set<String> committed = incremental ? lake.committedRawFiles() : Set.of();
@@ -40,7 +48,8 @@ record RunInputs(List<RawFile> files, int alreadyProcessed, int hidden, boolean 
         files.add(raw);
       }
     }
-    return new RunInputs(files, skipped, listed.hidden, incremental && lake.hasCommittedRuns());
+    Map<String, List<String>> history = incremental && lake.hasCommittedRuns() ? lake.processedFiles(bases) : null;
+    return new RunInputs(files, skipped, listed.hidden, bases, history);
   }
 
   /** The paths of the files to read. */

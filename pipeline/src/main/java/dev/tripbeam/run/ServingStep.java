@@ -2,6 +2,7 @@ package dev.tripbeam.run;
 
 import dev.tripbeam.options.RunRequest;
 import dev.tripbeam.options.TripPipelineOptions;
+import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.serving.ServingLoader;
 import dev.tripbeam.serving.ServingSchema;
 import dev.tripbeam.serving.ServingLogin;
@@ -46,8 +47,8 @@ record ServingStep(ServingTarget target, ServingLogin login, int maxConnections)
     }
   }
 
-  ServingLoader.Result level(String lakeRoot, String runId) {
-    return ServingLoader.level(target, login, lakeRoot, runId, maxConnections);
+  ServingLoader.Result level(IcebergLake lake, String runId) {
+    return ServingLoader.level(target, login, lake, runId, maxConnections);
   }
 
   /** The summary line of a load. */

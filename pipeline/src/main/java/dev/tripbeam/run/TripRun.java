@@ -1,7 +1,9 @@
 package dev.tripbeam.run;
 
 import dev.tripbeam.graph.BatchGraph;
+import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.lake.Lake;
+import dev.tripbeam.lake.Publication;
 import dev.tripbeam.options.RunRequest;
 import dev.tripbeam.report.ReportFiles;
 import dev.tripbeam.serving.ServingLoader;
@@ -27,6 +29,8 @@ public final class TripRun {
     return switch (request.action()) {
       case STREAMING -> StreamingRun.run(request, listener);
       case SERVE_ONLY -> serveOnly(request, listener);
+      case UPGRADE_LAKE -> MaintenanceRun.upgrade(request, listener);
+      case CLEAN_ORPHANS -> MaintenanceRun.cleanOrphans(request, listener);
       case BATCH -> BatchRun.run(request, listener, steps);
     };
   }
@@ -35,17 +39,21 @@ public final class TripRun {
   private static Outcome serveOnly(RunRequest request, RunListener listener) {
     ServingStep serving = ServingStep.of(request);
     String output = request.options().getOutput();
-    Lake lake = new Lake(request.layout(), ReportFiles::write);
-    try {
-      BatchRun.recover(lake, listener);
+    ServingLoader.Result loaded;
+    try (IcebergLake tables = BatchRun.openTables(request)) {
+      BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
+      Lake lake = new Lake(tables);
+      if (lake.needsUpgrade()) {
+        throw new UserError("the lake at " + output + " is of the folder format: register it once with --upgradeLake=true");
+      }
       if (!lake.hasCommittedRuns()) {
         throw new UserError("no committed run in the lake at " + output + ": nothing to serve");
       }
+      listener.phase("loading the serving database");
+      loaded = serving.level(tables, request.runId());
     } catch (IOException e) {
       throw new UserError("cannot read the inputs or the lake at " + output + ": " + e.getMessage());
     }
-    listener.phase("loading the serving database");
-    ServingLoader.Result loaded = serving.level(output, request.runId());
     String summary =
         String.format(
             Locale.ROOT,

@@ -1,6 +1,7 @@
 package dev.tripbeam.serving;
 
 import dev.tripbeam.io.Messages;
+import dev.tripbeam.lake.IcebergLake;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -106,7 +107,7 @@ public final class ServingLoader {
 
   /** Migrates the schema and loads every date whose lake partition the database does not hold as it is. */
   public static Result level(
-      ServingTarget target, ServingLogin login, String lakeRoot, String runId, int maxConnections) {
+      ServingTarget target, ServingLogin login, IcebergLake lake, String runId, int maxConnections) {
     Instant start = Instant.now();
     LoadCounts counts = new LoadCounts();
     try {
@@ -117,14 +118,14 @@ public final class ServingLoader {
         held = DateLoads.heldVersions(c);
       }
       for (ServingTable table : ServingTable.values()) {
-        Map<String, LakePartition> lake = LakePartition.of(lakeRoot, table);
+        Map<String, LakePartition> inLake = LakePartition.of(lake, table);
         Map<String, String> db = held.getOrDefault(table, Map.of());
-        lake.values().stream()
+        inLake.values().stream()
             .filter(p -> !p.version().equals(db.get(p.date())))
             .sorted(Comparator.comparingLong(LakePartition::bytes).reversed())
             .forEach(p -> tasks.add(new DateTask(table, p.date(), p, db.containsKey(p.date()))));
         db.keySet().stream()
-            .filter(d -> !lake.containsKey(d))
+            .filter(d -> !inLake.containsKey(d))
             .forEach(d -> tasks.add(new DateTask(table, d, null, true)));
       }
       int connections = Math.min(maxConnections, tasks.size());

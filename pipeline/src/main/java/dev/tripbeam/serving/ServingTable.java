@@ -32,9 +32,9 @@ public enum ServingTable {
     return zone.zoneName();
   }
 
-  /** The zone's folder under the lake root. */
-  public String zone() {
-    return zone.location();
+  /** The lake zone the table mirrors. */
+  public LakeZone zone() {
+    return zone;
   }
 
   public Schema schema() {

@@ -52,7 +52,7 @@ class LakeCatalogTest {
             IllegalArgumentException.class,
             () -> LakeCatalog.open("s3://bucket/warehouse?secret=x", tmp.toString(), null, null));
     assertEquals(
-        "the lake catalog must be jdbc:sqlite:PATH or jdbc:postgresql://HOST:PORT/DB, not 's3://bucket/warehouse?…'",
+        "the lake catalog must be jdbc:sqlite:PATH, jdbc:postgresql://HOST:PORT/DB or glue, not 's3://bucket/warehouse?…'",
         hadoop.getMessage());
     IllegalArgumentException noWarehouse =
         assertThrows(

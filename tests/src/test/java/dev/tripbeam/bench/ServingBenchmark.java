@@ -1,5 +1,6 @@
 package dev.tripbeam.bench;
 
+import dev.tripbeam.fixtures.RegisteredLake;
 import dev.tripbeam.fixtures.LocalPostgres;
 import dev.tripbeam.io.AvroRecords;
 import dev.tripbeam.serving.ServingLoader;
@@ -86,13 +87,13 @@ public final class ServingBenchmark {
 
         reset(pg);
         t0 = System.nanoTime();
-        ServingLoader.Result load = ServingLoader.level(target, login, lake.toString(), "bench", connections);
+        ServingLoader.Result load = RegisteredLake.level(target, login, lake, "bench", connections);
         check(load, rows);
         print("serving_load", load.rowsInserted(), run, t0);
 
         renameRun(lake, "bench" + (run + 1));
         t0 = System.nanoTime();
-        ServingLoader.Result reload = ServingLoader.level(target, login, lake.toString(), "bench", connections);
+        ServingLoader.Result reload = RegisteredLake.level(target, login, lake, "bench", connections);
         check(reload, 0);
         if (reload.rowsUnchanged() != rows) {
           throw new IllegalStateException("the reload changed rows: " + reload);
@@ -102,7 +103,7 @@ public final class ServingBenchmark {
         deleteTree(lake);
         writeLake(lake, "changed" + run, rows, days, 10);
         t0 = System.nanoTime();
-        ServingLoader.Result update = ServingLoader.level(target, login, lake.toString(), "bench", connections);
+        ServingLoader.Result update = RegisteredLake.level(target, login, lake, "bench", connections);
         check(update, 0);
         if (update.rowsUpdated() != rows / 10) {
           throw new IllegalStateException("the update did not change a tenth of the rows: " + update);

@@ -74,19 +74,18 @@ class BadInputTest {
         report.valid() + report.duplicates() + report.rejectedTotal(),
         "7 rows, the cut file's rows, 3 unreadable files and 1 truncated file: " + report.toJson());
     assertTrue(report.reconciled());
-    String manifest;
-    try (var runs = Files.list(tmp.resolve("out/_manifests/runs"))) {
-      manifest = Files.readString(runs.findFirst().orElseThrow());
+    List<dev.tripbeam.lake.RawFile> manifest;
+    try (dev.tripbeam.lake.IcebergLake tables =
+        dev.tripbeam.lake.IcebergLake.open(null, "tripbeam", new dev.tripbeam.lake.LakeLayout(tmp.resolve("out").toString()))) {
+      manifest = dev.tripbeam.lake.RawFilesLedger.read(tables.existingLedger());
     }
-    com.fasterxml.jackson.databind.JsonNode files =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest).get("raw_files");
     Map<String, String> errors = new java.util.TreeMap<>();
-    files.forEach(f -> errors.put(Path.of(f.get("path").asText()).getFileName().toString(), f.path("error").asText("")));
+    manifest.forEach(f -> errors.put(Path.of(f.path()).getFileName().toString(), f.error()));
     assertEquals(
         Map.of("cut.csv.gz", "truncated_file", "empty.csv", "unreadable_file", "missing_column.csv", "unreadable_file",
             "not_really.parquet", "unreadable_file", "truncated.csv", "", "wrong_types.csv", ""),
         errors,
-        "the manifest records each file with its error: " + manifest);
+        "the ledger records each file with its error: " + manifest);
     assertTrue(report.toJson().contains("\"hidden_or_marker_files_skipped\" : 3"), report.toJson());
     assertTrue(outcome.summary.contains("3 hidden or marker file(s) skipped"), outcome.summary);
     assertEquals(report.valid(), report.rowsWritten("processed_trips"));

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tripbeam.lake.IcebergLake;
+import dev.tripbeam.lake.LakeLayout;
+import dev.tripbeam.lake.RawFile;
+import dev.tripbeam.lake.RawFilesLedger;
 import dev.tripbeam.fixtures.ForkedRun;
 import dev.tripbeam.fixtures.Generated;
 import dev.tripbeam.fixtures.LocalS3;
@@ -55,9 +59,28 @@ class DataLakeS3Test {
   private ForkedRun job(String name, String... args) throws Exception {
     List<String> all = new ArrayList<>(s3.pipelineOptions());
     all.addAll(List.of(args));
+    // Each lake's tables in a SQLite catalog of its own; old snapshots expire at once, so that a lake's folders hold
+    // exactly its tables' current files (what the folder comparisons below read).
+    String lakeName = List.of(args).stream().filter(a -> a.startsWith("--output=")).findFirst().orElseThrow()
+        .replaceAll(".*/", "");
+    all.add("--catalog=" + catalog(lakeName));
+    all.add("--expireSnapshotsDays=0");
     ForkedRun run = ForkedRun.run("flink", tmp.resolve("runs").resolve(name), s3.credentialFlags(), all.toArray(new String[0]));
     runs.add(run);
     return run;
+  }
+
+  private static String catalog(String lakeName) {
+    return "jdbc:sqlite:" + tmp.resolve("catalog-" + lakeName + ".db");
+  }
+
+  /** The raw files the lake's ledger records, read through its catalog. */
+  private List<RawFile> ledger(String lakeName) throws Exception {
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(s3.beamOptions());
+    try (IcebergLake tables =
+        IcebergLake.open(catalog(lakeName), "tripbeam", new LakeLayout("s3://" + BUCKET + "/" + lakeName))) {
+      return RawFilesLedger.read(tables.existingLedger());
+    }
   }
 
   private JsonNode json(String key) throws Exception {
@@ -138,13 +161,13 @@ class DataLakeS3Test {
       assertTrue(unreadable.get(i).startsWith(rejectedFiles.get(i) + "|"), unreadable::toString);
       assertFalse(unreadable.get(i).endsWith("|"), "a reason is given: " + unreadable.get(i));
     }
-    JsonNode manifest1 = json("lake/_manifests/runs/run1.json");
-    assertEquals(7, manifest1.get("raw_files").size());
-    for (JsonNode f : manifest1.get("raw_files")) {
-      assertFalse(f.get("checksum").asText().isBlank(), "keyed by ETag: " + f);
+    List<RawFile> ledger1 = ledger("lake");
+    assertEquals(7, ledger1.size());
+    for (RawFile f : ledger1) {
+      assertFalse(f.checksum().isBlank(), "keyed by ETag: " + f);
     }
     assertTrue(s3.keys(BUCKET, "lake/_temporary/").isEmpty(), "staging is removed after publishing");
-    assertTrue(s3.keys(BUCKET, "lake/_manifests/pending/").isEmpty());
+    assertTrue(s3.keys(BUCKET, "lake/_pending/").isEmpty());
 
     // Run 2: nothing new, nothing changes.
     Map<String, String> before = etags("lake/");
@@ -231,8 +254,10 @@ class DataLakeS3Test {
     s3.download(BUCKET, "full/", fullTwice);
     Map<String, String> fullKeys = etags("full/");
     assertEquals(List.of("full/_reports/run-full1.json", "full/_reports/run-full2.json"), reports(fullKeys));
-    assertTrue(fullKeys.keySet().stream().filter(k -> k.contains("/processed/") || k.contains("/aggregated/") || k.contains("/rejected/")).allMatch(k -> k.contains("/full2-")), "only the second run's files remain: " + fullKeys.keySet());
-    assertEquals(List.of("full/_manifests/runs/full2.json"), fullKeys.keySet().stream().filter(k -> k.contains("/_manifests/")).toList());
+    assertTrue(fullKeys.keySet().stream().filter(k -> (k.contains("/processed/") || k.contains("/aggregated/") || k.contains("/rejected/")) && !k.contains("/metadata/")).allMatch(k -> k.contains("/full2-")), "only the second run's files remain: " + fullKeys.keySet());
+    assertEquals(
+        json("full/_reports/run-full2.json").get("inputs").size(), ledger("full").size(),
+        "the second full run's ledger replaced the first's");
     assertZonesEqual(fullOnce, fullTwice);
 
     Path lake = tmp.resolve("lake-final");
@@ -254,9 +279,9 @@ class DataLakeS3Test {
     // Run 5, reprocessing: the operator replaces the late file (now plain copies, no tip changed) and rebuilds the
     // dates it holds, as the manifest records them, from every raw file that holds them.
     List<String> lateDates = new ArrayList<>();
-    for (JsonNode f : json("lake/_manifests/runs/run4.json").get("raw_files")) {
-      if (f.get("path").asText().endsWith("/yellow-late.csv")) {
-        f.get("pickup_dates").forEach(d -> lateDates.add(d.asText()));
+    for (RawFile f : ledger("lake")) {
+      if (f.path().endsWith("/yellow-late.csv")) {
+        f.dates().stream().filter(d -> !lateDates.contains(d)).forEach(lateDates::add);
       }
     }
     assertTrue(lateDates.contains("2021-01-01"), lateDates::toString);
@@ -337,7 +362,7 @@ class DataLakeS3Test {
     for (Map.Entry<String, String> object : before.entrySet()) {
       String key = object.getKey();
       if (!key.startsWith("lake/processed/") && !key.startsWith("lake/aggregated/")
-          && !key.startsWith("lake/rejected/")) {
+          && !key.startsWith("lake/rejected/") || key.contains("/metadata/")) {
         continue;
       }
       int at = key.indexOf("/pickup_date=");

@@ -146,7 +146,7 @@ class EmrBootstrapTest {
     while (rendered.find()) {
       String text = Files.readString(Path.of(rendered.group(1)));
       new ObjectMapper().readTree(text);
-      for (String placeholder : List.of("LAKE_BUCKET", "RAW_BUCKET", "ACCOUNT_ID", "REGION", "KEY_ID", "SERVING_SECRET_NAME")) {
+      for (String placeholder : List.of("LAKE_BUCKET", "RAW_BUCKET", "ACCOUNT_ID", "REGION", "KEY_ID", "SERVING_SECRET_NAME", "GLUE_DATABASE")) {
         assertFalse(text.contains(placeholder), placeholder + " left in " + rendered.group(1));
       }
       policies++;

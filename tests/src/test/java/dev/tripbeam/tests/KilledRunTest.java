@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run of the real bundled data on embedded Flink, killed with SIGKILL by its PID while it works, leaves nothing in
- * the zones and nothing in the manifest; the next incremental run processes every file again and its outputs equal
+ * the zones and no table or ledger row; the next incremental run processes every file again and its outputs equal
  * DuckDB's computation over the same raw files, as one clean run's do.
  */
 class KilledRunTest {
@@ -47,7 +47,7 @@ class KilledRunTest {
     process.waitFor();
     assertEquals(137, process.exitValue(), "ended by SIGKILL");
 
-    for (String zone : List.of("processed", "aggregated", "rejected", "_reports", "_manifests")) {
+    for (String zone : List.of("processed", "aggregated", "rejected", "_reports", "_ledger", "_pending")) {
       assertFalse(hasFile(lake.resolve(zone)), zone + " must show nothing of the killed run");
     }
 

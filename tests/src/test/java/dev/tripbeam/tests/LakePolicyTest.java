@@ -102,7 +102,8 @@ class LakePolicyTest {
     assertEquals(
         Set.of(
             "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-            "s3:ListMultipartUploadParts", "kms:GenerateDataKey", "kms:Decrypt", "secretsmanager:GetSecretValue"),
+            "s3:ListMultipartUploadParts", "kms:GenerateDataKey", "kms:Decrypt", "secretsmanager:GetSecretValue",
+            "glue:GetDatabase", "glue:CreateDatabase", "glue:GetTable", "glue:CreateTable", "glue:UpdateTable"),
         actions);
     assertTrue(policy.toString().contains("kms:ViaService"), "the key is usable through S3 only");
     for (JsonNode statement : policy.get("Statement")) {
@@ -110,6 +111,11 @@ class LakePolicyTest {
         List<String> resources = strings(statement, "Resource");
         assertEquals(1, resources.size(), statement.toString());
         assertTrue(resources.get(0).contains(":secret:SERVING_SECRET_NAME-"), statement.toString());
+      }
+      if (statement.get("Action").toString().contains("glue:")) {
+        for (String resource : strings(statement, "Resource")) {
+          assertTrue(resource.endsWith(":catalog") || resource.contains("GLUE_DATABASE"), "one database: " + resource);
+        }
       }
       if (statement.get("Resource").toString().contains("SECRETS_KEY_ID")) {
         assertEquals(

@@ -84,8 +84,8 @@ class LauncherTest {
           files.filter(f -> f.toString().endsWith(".parquet")).map(f -> out.relativize(f).toString()).toList();
       assertTrue(published.stream().anyMatch(f -> f.startsWith("aggregated/user_daily/pickup_date=")), published.toString());
       assertTrue(
-          published.stream().allMatch(f -> f.matches("(processed/trips|aggregated/\\w+)/pickup_date=[-\\d]+/[^/]+|rejected/[^/]+")),
-          "every file in its zone: " + published);
+          published.stream().allMatch(f -> f.matches("(processed/trips|aggregated/\\w+)/pickup_date=[-\\d]+/[^/]+|rejected/[^/]+|_ledger/raw_files/data/[^/]+")),
+          "every file in its zone (or the ledger's): " + published);
     }
     for (String line : lines(run.stderr)) {
       assertTrue(line.startsWith("tripbeam"), "only tripbeam's lines on the console: " + line + "\n" + run);

@@ -91,6 +91,7 @@ class OperationsTest {
   private ForkedRun job(String name, List<String> credentials, String... args) throws Exception {
     List<String> all = new ArrayList<>(s3.pipelineOptions());
     all.add("--logDir=" + tmp.resolve("logs-" + name));
+    all.add("--catalog=jdbc:sqlite:" + tmp.resolve("catalog-" + name + ".db"));
     all.addAll(List.of(args));
     return ForkedRun.run("flink", tmp.resolve("runs").resolve(name), credentials, all.toArray(new String[0]));
   }

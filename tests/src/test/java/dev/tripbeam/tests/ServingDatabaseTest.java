@@ -252,7 +252,8 @@ class ServingDatabaseTest {
     assertTrue(stderr.contains("tripbeam: the lake is published, but loading the serving database failed"), stderr);
     assertTrue(stderr.contains("--serveOnly=true --output=" + lake), stderr);
     assertFalse(stderr.contains("\tat "), "no stack trace for the user: " + stderr);
-    assertTrue(Files.exists(lake.resolve("_manifests/runs/r4.json")), "the lake publication stands");
+    assertTrue(Files.exists(lake.resolve("_reports/run-r4.json")) && !Files.exists(lake.resolve("_pending/r4.json")),
+        "the lake publication stands");
     JsonNode serving = report("r4").path("serving");
     assertEquals("failed", serving.path("status").asText(), serving.toString());
     assertTrue(serving.path("cause").asText().startsWith("database: "), serving.toString());

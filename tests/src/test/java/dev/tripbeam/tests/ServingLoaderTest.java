@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tripbeam.fixtures.RegisteredLake;
 import dev.tripbeam.fixtures.LocalPostgres;
 import dev.tripbeam.fixtures.Ports;
 import dev.tripbeam.fixtures.ServedTable;
@@ -155,20 +156,19 @@ class ServingLoaderTest {
     writeZoneDaily(lake, "run1", "2024-03-04", List.of(zone(1, "EWR", "Newark Airport")));
     int closed = Ports.free();
     ServingLoader.Result down =
-        ServingLoader.level(
-            ServingTarget.parse("jdbc:postgresql://127.0.0.1:" + closed + "/tripbeam"), login, lake.toString(), "x", 4);
+        RegisteredLake.level(ServingTarget.parse("jdbc:postgresql://127.0.0.1:" + closed + "/tripbeam"), login, lake, "x", 4);
     assertTrue(down.failed());
     assertTrue(down.cause().contains("refused"), down.cause());
     ServingLogin wrong =
         ServingLogin.resolve(target, null, null, null, Map.of("PGUSER", "tripbeam", "PGPASSWORD", "not-it"));
-    ServingLoader.Result refused = ServingLoader.level(target, wrong, lake.toString(), "x", 4);
+    ServingLoader.Result refused = RegisteredLake.level(target, wrong, lake, "x", 4);
     assertTrue(refused.failed());
     assertTrue(refused.cause().contains("password authentication failed"), refused.cause());
     assertFalse(refused.cause().contains("not-it"));
   }
 
-  private ServingLoader.Result level(Path lake, String runId) {
-    return ServingLoader.level(target, login, lake.toString(), runId, 2);
+  private ServingLoader.Result level(Path lake, String runId) throws Exception {
+    return RegisteredLake.level(target, login, lake, runId, 2);
   }
 
   /** Every row of both tables equals the lake's (DuckDB over the Parquet files, typed values compared). */

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,14 +39,34 @@ class SliceAcrossRunnersTest {
   private Outcome directLater;
   private ForkedRun flinkLater;
   private ForkedRun sparkLater;
+  /** Each runner's lake after its first run, read before the incremental runs change the lakes. */
+  private final Map<String, FirstRun> first = new java.util.TreeMap<>();
+
+  /** What a lake held after its first run. */
+  private record FirstRun(
+      JsonNode report, List<String> zoneDaily, String processed, Map<String, String> zones, List<String> datesOfTrips) {
+    static FirstRun of(Path lake) throws Exception {
+      return new FirstRun(
+          new ObjectMapper().readTree(lake.resolve("_reports/run-first.json").toFile()),
+          Outputs.zoneDaily(lake),
+          Outputs.processedFingerprint(lake),
+          Outputs.zones(lake),
+          Outputs.query("select pickup_date::varchar from read_parquet('" + lake + "/processed/trips/*/*.parquet')"));
+    }
+  }
 
   @BeforeAll
   void runAllRunners() throws Exception {
     slice = RealFiles.yellowSlice(tmp);
 
-    direct = DirectRun.run(slice.toString(), tmp.resolve("direct"));
-    flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + slice, "--output=" + tmp.resolve("flink"));
-    spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + slice, "--output=" + tmp.resolve("spark"));
+    direct = DirectRun.run(slice.toString(), tmp.resolve("direct"), "--runId=first");
+    flink = ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + slice, "--output=" + tmp.resolve("flink"),
+        "--runId=first");
+    spark = ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + slice, "--output=" + tmp.resolve("spark"),
+        "--runId=first");
+    for (String runner : List.of("direct", "flink", "spark")) {
+      first.put(runner, FirstRun.of(tmp.resolve(runner)));
+    }
 
     // Then, on each runner, an incremental run adds a late file: copies of 40 of the slice's trips, every second one
     // with its tip set to 0 (a conflicting copy that displaces the kept one where the tip was not 0 already).
@@ -63,29 +82,15 @@ class SliceAcrossRunnersTest {
     Files.createDirectories(tmp.resolve("late"));
     late = Files.write(tmp.resolve("late").resolve("yellow_late.csv"), copies);
     String both = slice + "," + late;
-    for (String runner : List.of("direct", "flink", "spark")) {
-      copyTree(tmp.resolve(runner), tmp.resolve(runner + "-later"));
-    }
-    directLater = DirectRun.run(both, tmp.resolve("direct-later"), "--incremental=true", "--runId=later");
+    // Each runner's lake goes on from its first run (a copied folder would be no lake of its own: its tables' metadata
+    // names the original's files).
+    directLater = DirectRun.run(both, tmp.resolve("direct"), "--incremental=true", "--runId=later");
     flinkLater =
-        ForkedRun.main("flink", tmp.resolve("flink-later"), "--input=" + both, "--output=" + tmp.resolve("flink-later"),
+        ForkedRun.main("flink", tmp.resolve("flink"), "--input=" + both, "--output=" + tmp.resolve("flink"),
             "--incremental=true", "--runId=later");
     sparkLater =
-        ForkedRun.main("spark", tmp.resolve("spark-later"), "--input=" + both, "--output=" + tmp.resolve("spark-later"),
+        ForkedRun.main("spark", tmp.resolve("spark"), "--input=" + both, "--output=" + tmp.resolve("spark"),
             "--incremental=true", "--runId=later");
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> tree = Files.walk(from)) {
-      for (Path p : tree.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   private static JsonNode laterReport(Path output) throws IOException {
@@ -107,14 +112,12 @@ class SliceAcrossRunnersTest {
     }
     assertTrue(counts.get("conflicting_duplicates") > 5 && counts.get("duplicates") > 5, counts::toString);
     assertEquals(
-        Long.parseLong(Outputs.query("select count(*) from read_parquet('" + tmp.resolve("direct")
-            + "/processed/trips/*/*.parquet') where pickup_date::varchar in ('" + String.join("','", lateDates) + "')")
-            .get(0)),
+        first.get("direct").datesOfTrips().stream().filter(lateDates::contains).count(),
         report.get("trips_processed_before").asLong(),
         "the processed trips of the late file's dates, read back");
     assertEquals(counts, RealDataCrossCheckTest.reportCounts(laterReport(flinkLater.output)));
     assertEquals(counts, RealDataCrossCheckTest.reportCounts(laterReport(sparkLater.output)));
-    Map<String, String> zones = Outputs.zones(tmp.resolve("direct-later"));
+    Map<String, String> zones = Outputs.zones(tmp.resolve("direct"));
     assertEquals(zones, Outputs.zones(flinkLater.output), "Flink: every column of every zone");
     assertEquals(zones, Outputs.zones(sparkLater.output), "Spark: every column of every zone");
     Outcome full = DirectRun.run(slice + "," + late, tmp.resolve("full"));
@@ -124,8 +127,8 @@ class SliceAcrossRunnersTest {
         direct.report.conflictingDuplicates() + directLater.report.conflictingDuplicates());
   }
 
-  private JsonNode directReport() throws Exception {
-    return new ObjectMapper().readTree(Path.of(direct.reportPath).toFile());
+  private JsonNode directReport() {
+    return first.get("direct").report();
   }
 
   @Test
@@ -133,18 +136,18 @@ class SliceAcrossRunnersTest {
     assertEquals(0, flink.exitCode, flink::toString);
     assertEquals(0, spark.exitCode, spark::toString);
     Map<String, Long> counts = RealDataCrossCheckTest.reportCounts(directReport());
-    assertEquals(counts, RealDataCrossCheckTest.reportCounts(flink.report()));
-    assertEquals(counts, RealDataCrossCheckTest.reportCounts(spark.report()));
-    List<String> zoneDaily = Outputs.zoneDaily(tmp.resolve("direct"));
+    assertEquals(counts, RealDataCrossCheckTest.reportCounts(first.get("flink").report()));
+    assertEquals(counts, RealDataCrossCheckTest.reportCounts(first.get("spark").report()));
+    List<String> zoneDaily = first.get("direct").zoneDaily();
     assertTrue(zoneDaily.size() > 20, "the slice spans many zones: " + zoneDaily.size());
-    assertEquals(zoneDaily, Outputs.zoneDaily(flink.output));
-    assertEquals(zoneDaily, Outputs.zoneDaily(spark.output));
-    String processed = Outputs.processedFingerprint(tmp.resolve("direct"));
-    assertEquals(processed, Outputs.processedFingerprint(flink.output));
-    assertEquals(processed, Outputs.processedFingerprint(spark.output));
-    Map<String, String> zones = Outputs.zones(tmp.resolve("direct"));
-    assertEquals(zones, Outputs.zones(flink.output), "Flink: every column of every zone");
-    assertEquals(zones, Outputs.zones(spark.output), "Spark: every column of every zone");
+    assertEquals(zoneDaily, first.get("flink").zoneDaily());
+    assertEquals(zoneDaily, first.get("spark").zoneDaily());
+    String processed = first.get("direct").processed();
+    assertEquals(processed, first.get("flink").processed());
+    assertEquals(processed, first.get("spark").processed());
+    Map<String, String> zones = first.get("direct").zones();
+    assertEquals(zones, first.get("flink").zones(), "Flink: every column of every zone");
+    assertEquals(zones, first.get("spark").zones(), "Spark: every column of every zone");
   }
 
   @Test

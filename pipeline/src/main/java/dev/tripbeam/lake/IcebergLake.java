@@ -1,0 +1,207 @@
+package dev.tripbeam.lake;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.catalog.Catalog;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The lake's Iceberg tables in its catalog: one per {@link LakeZone}, located at the zone's folder, and the
+ * raw-files ledger ({@link RawFilesLedger}). Input: {@code --catalog}, {@code --catalogNamespace} and the lake's
+ * {@link LakeLayout}. Tables are created by the first commit into them, so a lake no run has committed to has none.
+ */
+public final class IcebergLake implements AutoCloseable {
+  private final Catalog catalog;
+  private final CatalogLock lock;
+  private final Namespace namespace;
+  private final LakeLayout layout;
+
+  private IcebergLake(Catalog catalog, CatalogLock lock, Namespace namespace, LakeLayout layout) {
+    this.catalog = catalog;
+    this.lock = lock;
+    this.namespace = namespace;
+    this.layout = layout;
+  }
+
+  /**
+   * Opens the catalog of the lake at {@code layout}.
+   *
+   * @throws IllegalArgumentException with a one-line message when the catalog cannot be opened
+   */
+  public static IcebergLake open(@Nullable String catalog, String namespace, LakeLayout layout) {
+    if (namespace == null || !namespace.matches("[A-Za-z0-9_]{1,100}")) {
+      throw new IllegalArgumentException("--catalogNamespace takes letters, digits and '_' (got '" + namespace + "')");
+    }
+    String url = LakeCatalog.url(catalog, layout);
+    CatalogLock lock = CatalogLock.of(url);
+    try {
+      // Opening creates the catalog's own tables in a new database: a write.
+      return new IcebergLake(lock.hold(() -> LakeCatalog.forLake(url, layout)), lock, Namespace.of(namespace), layout);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot lock the lake's catalog " + LakeCatalog.shown(url) + ": " + e.getMessage());
+    }
+  }
+
+  /** Runs {@code work}, which writes to the catalog, while no other process writes to it. */
+  <T> T writing(CatalogLock.Work<T> work) throws IOException {
+    return lock.hold(work);
+  }
+
+  public LakeLayout layout() {
+    return layout;
+  }
+
+  /** The zone's table, or null before any commit created it. */
+  public @Nullable Table existing(LakeZone zone) {
+    return existing(LakeTables.identifier(namespace, zone));
+  }
+
+  /** The zone's table at the zone's folder, created when missing. */
+  public Table ensure(LakeZone zone) {
+    Schema schema = LakeTables.schema(zone);
+    return LakeTables.ensure(
+        catalog, LakeTables.identifier(namespace, zone), schema, LakeTables.spec(zone, schema), layout.zone(zone));
+  }
+
+  /** The raw-files ledger, or null before any commit created it. */
+  public @Nullable Table existingLedger() {
+    return existing(ledgerId());
+  }
+
+  public Table ensureLedger() {
+    return LakeTables.ensure(
+        catalog, ledgerId(), RawFilesLedger.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), layout.ledger());
+  }
+
+  /** The current snapshot of every table that has one, by zone name ({@value RawFilesLedger#NAME} for the ledger). */
+  public Map<String, Long> currentSnapshots() {
+    Map<String, Long> current = new LinkedHashMap<>();
+    for (LakeZone zone : LakeZone.values()) {
+      Table t = existing(zone);
+      if (t != null && t.currentSnapshot() != null) {
+        current.put(zone.zoneName(), t.currentSnapshot().snapshotId());
+      }
+    }
+    Table ledger = existingLedger();
+    if (ledger != null && ledger.currentSnapshot() != null) {
+      current.put(RawFilesLedger.NAME, ledger.currentSnapshot().snapshotId());
+    }
+    return current;
+  }
+
+  /** The data files of a zone's table in its current snapshot; empty before any commit. */
+  public List<String> currentFiles(LakeZone zone) {
+    List<String> files = new ArrayList<>();
+    Table table = existing(zone);
+    if (table == null || table.currentSnapshot() == null) {
+      return files;
+    }
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      tasks.forEach(t -> files.add(t.file().location()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    files.sort(String::compareTo);
+    return files;
+  }
+
+  /** The data files of a partitioned zone's table in a snapshot (the current one when null), by pickup date. */
+  public Map<String, List<String>> filesByDate(LakeZone zone, @Nullable Long snapshot) {
+    Map<String, List<String>> byDate = new TreeMap<>();
+    Table table = existing(zone);
+    if (table == null || table.currentSnapshot() == null) {
+      return byDate;
+    }
+    try (CloseableIterable<FileScanTask> tasks =
+        snapshot == null ? table.newScan().planFiles() : table.newScan().useSnapshot(snapshot).planFiles()) {
+      for (FileScanTask task : tasks) {
+        Integer day = task.file().partition().get(0, Integer.class);
+        byDate.computeIfAbsent(LocalDate.ofEpochDay(day).toString(), d -> new ArrayList<>())
+            .add(task.file().location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byDate.values().forEach(files -> files.sort(String::compareTo));
+    return byDate;
+  }
+
+  /**
+   * One pickup date of a table's current snapshot: its files, their bytes, the sequence number of the commit that wrote
+   * them (Iceberg numbers every commit of a table; it stays when that snapshot expires) and the run that wrote them.
+   */
+  public record DatePartition(String date, List<String> files, long bytes, long sequence, String runId) {}
+
+  /** The pickup dates of a partitioned zone's current snapshot; empty before any commit. */
+  public Map<String, DatePartition> partitions(LakeZone zone) {
+    Table table = existing(zone);
+    Map<String, DatePartition> partitions = new TreeMap<>();
+    if (table == null || table.currentSnapshot() == null) {
+      return partitions;
+    }
+    Map<Long, Snapshot> bySequence = new HashMap<>();
+    table.snapshots().forEach(s -> bySequence.put(s.sequenceNumber(), s));
+    Map<String, List<DataFile>> byDate = new TreeMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        String date = LocalDate.ofEpochDay(task.file().partition().get(0, Integer.class)).toString();
+        byDate.computeIfAbsent(date, d -> new ArrayList<>()).add(task.file());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byDate.forEach((date, files) -> partitions.put(date, partition(date, files, bySequence)));
+    return partitions;
+  }
+
+  private static DatePartition partition(String date, List<DataFile> files, Map<Long, Snapshot> bySequence) {
+    List<String> paths = new ArrayList<>();
+    long bytes = 0;
+    long sequence = -1;
+    for (DataFile f : files) {
+      paths.add(f.location());
+      bytes += f.fileSizeInBytes();
+      sequence = Math.max(sequence, f.fileSequenceNumber());
+    }
+    paths.sort(String::compareTo);
+    Snapshot writer = bySequence.get(sequence);
+    String name = paths.get(0).substring(paths.get(0).lastIndexOf('/') + 1);
+    // The run's id names its files too ("<runId>-part-…"), for a writing snapshot already expired.
+    String runId =
+        writer != null
+            ? writer.summary().getOrDefault(TableCommit.RUN_ID, "")
+            : name.contains("-part-") ? name.substring(0, name.indexOf("-part-")) : "";
+    return new DatePartition(date, paths, bytes, sequence, runId);
+  }
+
+  private TableIdentifier ledgerId() {
+    return TableIdentifier.of(namespace, RawFilesLedger.NAME);
+  }
+
+  private @Nullable Table existing(TableIdentifier id) {
+    return catalog.tableExists(id) ? catalog.loadTable(id) : null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (catalog instanceof Closeable closeable) {
+      closeable.close();
+    }
+  }
+}
