@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.catalog.Catalog;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -89,34 +89,42 @@ public final class IcebergLake implements AutoCloseable {
         catalog, ledgerId(), RawFilesLedger.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), layout.ledger());
   }
 
-  /** The current snapshot of every table that has one, by zone name ({@value RawFilesLedger#NAME} for the ledger). */
-  public Map<String, Long> currentSnapshots() {
-    Map<String, Long> current = new LinkedHashMap<>();
+  /** Every table the lake has so far: the zones' in {@link LakeZone} order, then the ledger. */
+  public List<Table> existingTables() {
+    List<Table> tables = new ArrayList<>();
     for (LakeZone zone : LakeZone.values()) {
       Table t = existing(zone);
-      if (t != null && t.currentSnapshot() != null) {
-        current.put(zone.zoneName(), t.currentSnapshot().snapshotId());
+      if (t != null) {
+        tables.add(t);
       }
     }
     Table ledger = existingLedger();
-    if (ledger != null && ledger.currentSnapshot() != null) {
-      current.put(RawFilesLedger.NAME, ledger.currentSnapshot().snapshotId());
+    if (ledger != null) {
+      tables.add(ledger);
+    }
+    return tables;
+  }
+
+  /** The current snapshot of every table that has one, by table name ({@value RawFilesLedger#NAME} for the ledger). */
+  public Map<String, Long> currentSnapshots() {
+    Map<String, Long> current = new LinkedHashMap<>();
+    for (Table t : existingTables()) {
+      if (t.currentSnapshot() != null) {
+        current.put(tableName(t), t.currentSnapshot().snapshotId());
+      }
     }
     return current;
+  }
+
+  /** A table's name in its namespace: the zone's name, or {@value RawFilesLedger#NAME}. */
+  static String tableName(Table table) {
+    return table.name().substring(table.name().lastIndexOf('.') + 1);
   }
 
   /** The data files of a zone's table in its current snapshot; empty before any commit. */
   public List<String> currentFiles(LakeZone zone) {
     List<String> files = new ArrayList<>();
-    Table table = existing(zone);
-    if (table == null || table.currentSnapshot() == null) {
-      return files;
-    }
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      tasks.forEach(t -> files.add(t.file().location()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    dataFiles(existing(zone), null).forEach(f -> files.add(f.location()));
     files.sort(String::compareTo);
     return files;
   }
@@ -124,22 +132,30 @@ public final class IcebergLake implements AutoCloseable {
   /** The data files of a partitioned zone's table in a snapshot (the current one when null), by pickup date. */
   public Map<String, List<String>> filesByDate(LakeZone zone, @Nullable Long snapshot) {
     Map<String, List<String>> byDate = new TreeMap<>();
-    Table table = existing(zone);
-    if (table == null || table.currentSnapshot() == null) {
-      return byDate;
-    }
-    try (CloseableIterable<FileScanTask> tasks =
-        snapshot == null ? table.newScan().planFiles() : table.newScan().useSnapshot(snapshot).planFiles()) {
-      for (FileScanTask task : tasks) {
-        Integer day = task.file().partition().get(0, Integer.class);
-        byDate.computeIfAbsent(LocalDate.ofEpochDay(day).toString(), d -> new ArrayList<>())
-            .add(task.file().location());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (DataFile f : dataFiles(existing(zone), snapshot)) {
+      byDate.computeIfAbsent(pickupDate(f), d -> new ArrayList<>()).add(f.location());
     }
     byDate.values().forEach(files -> files.sort(String::compareTo));
     return byDate;
+  }
+
+  /** The data files a snapshot of {@code table} lists (its current one when null); none for a table without one. */
+  static List<DataFile> dataFiles(@Nullable Table table, @Nullable Long snapshot) {
+    List<DataFile> files = new ArrayList<>();
+    if (table == null || table.currentSnapshot() == null) {
+      return files;
+    }
+    try (CloseableIterable<FileScanTask> tasks =
+        snapshot == null ? table.newScan().planFiles() : table.newScan().useSnapshot(snapshot).planFiles()) {
+      tasks.forEach(t -> files.add(t.file()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
+  }
+
+  private static String pickupDate(DataFile file) {
+    return LocalDate.ofEpochDay(file.partition().get(0, Integer.class)).toString();
   }
 
   /**
@@ -152,19 +168,14 @@ public final class IcebergLake implements AutoCloseable {
   public Map<String, DatePartition> partitions(LakeZone zone) {
     Table table = existing(zone);
     Map<String, DatePartition> partitions = new TreeMap<>();
-    if (table == null || table.currentSnapshot() == null) {
+    if (table == null) {
       return partitions;
     }
     Map<Long, Snapshot> bySequence = new HashMap<>();
     table.snapshots().forEach(s -> bySequence.put(s.sequenceNumber(), s));
     Map<String, List<DataFile>> byDate = new TreeMap<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      for (FileScanTask task : tasks) {
-        String date = LocalDate.ofEpochDay(task.file().partition().get(0, Integer.class)).toString();
-        byDate.computeIfAbsent(date, d -> new ArrayList<>()).add(task.file());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (DataFile f : dataFiles(table, null)) {
+      byDate.computeIfAbsent(pickupDate(f), d -> new ArrayList<>()).add(f);
     }
     byDate.forEach((date, files) -> partitions.put(date, partition(date, files, bySequence)));
     return partitions;

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What a run reads of the lake's tables ({@link IcebergLake}) before it starts: the raw files the ledger records, the
@@ -91,13 +90,8 @@ public final class Lake {
   private List<String> expireAll(int days) {
     long cutoff = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(days);
     List<String> failed = new ArrayList<>();
-    List<@Nullable Table> all = new ArrayList<>();
-    for (LakeZone zone : LakeZone.values()) {
-      all.add(tables.existing(zone));
-    }
-    all.add(tables.existingLedger());
-    for (Table t : all) {
-      if (t == null || t.currentSnapshot() == null) {
+    for (Table t : tables.existingTables()) {
+      if (t.currentSnapshot() == null) {
         continue;
       }
       try {

@@ -1,19 +1,17 @@
 package dev.tripbeam.lake;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Registers a lake of the folder format (before its zones were Iceberg tables) in its tables, in place: each zone's
@@ -37,7 +35,7 @@ public final class LakeUpgrade {
     LakeLayout layout = tables.layout();
     Map<String, int[]> changed = new LinkedHashMap<>();
     for (LakeZone zone : LakeZone.values()) {
-      List<String> inFolder = new ArrayList<>();
+      Set<String> inFolder = new LinkedHashSet<>();
       for (String path : LakeFiles.paths(layout.zone(zone) + "/**")) {
         if (path.endsWith(".parquet") && !path.contains("/metadata/")) {
           inFolder.add(path);
@@ -46,7 +44,7 @@ public final class LakeUpgrade {
       Table table = tables.ensure(zone);
       Set<String> listed = new HashSet<>();
       List<DataFile> gone = new ArrayList<>();
-      for (DataFile f : listedFiles(table)) {
+      for (DataFile f : IcebergLake.dataFiles(table, null)) {
         listed.add(f.location());
         if (!inFolder.contains(f.location())) {
           gone.add(f);
@@ -67,17 +65,6 @@ public final class LakeUpgrade {
     return changed;
   }
 
-  private static List<DataFile> listedFiles(Table table) throws IOException {
-    List<DataFile> files = new ArrayList<>();
-    if (table.currentSnapshot() == null) {
-      return files;
-    }
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
-      tasks.forEach(t -> files.add(t.file()));
-    }
-    return files;
-  }
-
   /** The raw files of the old manifests into the ledger, when it has none yet. */
   private static void registerManifests(IcebergLake tables, LakeLayout layout, String runId) throws IOException {
     List<String> manifests = LakeFiles.paths(layout.root() + "/_manifests/runs/*.json");
@@ -88,13 +75,7 @@ public final class LakeUpgrade {
     List<RawFile> files = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (String manifest : manifests) {
-      for (JsonNode f : json.readTree(LakeFiles.read(manifest)).path("raw_files")) {
-        List<String> dates = new ArrayList<>();
-        f.path("pickup_dates").forEach(d -> dates.add(d.asText()));
-        files.add(
-            new RawFile(f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(),
-                f.path("error").asText(""), dates));
-      }
+      json.readTree(LakeFiles.read(manifest)).path("raw_files").forEach(f -> files.add(RawFile.fromJson(f)));
     }
     RawFilesLedger.commit(tables.ensureLedger(), RunMode.INCREMENTAL, runId, files);
   }

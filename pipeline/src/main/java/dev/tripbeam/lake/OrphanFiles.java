@@ -8,13 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * {@code --cleanOrphans}: deletes the files under a table's folder that no snapshot of it reaches (data files, manifest
@@ -35,15 +33,8 @@ public final class OrphanFiles {
         () -> {
           long cutoff = System.currentTimeMillis() - minAgeMillis;
           Map<String, Integer> deleted = new LinkedHashMap<>();
-          List<Table> all = new ArrayList<>();
-          for (LakeZone zone : LakeZone.values()) {
-            all.add(tables.existing(zone));
-          }
-          all.add(tables.existingLedger());
-          for (Table table : all) {
-            if (table != null) {
-              deleted.put(table.name().substring(table.name().lastIndexOf('.') + 1), clean(table, cutoff));
-            }
+          for (Table table : tables.existingTables()) {
+            deleted.put(IcebergLake.tableName(table), clean(table, cutoff));
           }
           return deleted;
         });
@@ -73,9 +64,7 @@ public final class OrphanFiles {
       for (ManifestFile manifest : snapshot.allManifests(table.io())) {
         files.add(manifest.path());
       }
-      try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(snapshot.snapshotId()).planFiles()) {
-        tasks.forEach(t -> files.add(t.file().location()));
-      }
+      IcebergLake.dataFiles(table, snapshot.snapshotId()).forEach(f -> files.add(f.location()));
     }
     return files;
   }

@@ -67,12 +67,7 @@ public record PublicationPlan(
   static PublicationPlan parse(String json) throws IOException {
     JsonNode root = JSON.readTree(json);
     List<RawFile> raw = new ArrayList<>();
-    for (JsonNode f : root.path("raw_files")) {
-      raw.add(
-          new RawFile(
-              f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(),
-              f.path("error").asText(""), strings(f.path("pickup_dates"))));
-    }
+    root.path("raw_files").forEach(f -> raw.add(RawFile.fromJson(f)));
     Map<String, Long> bases = new LinkedHashMap<>();
     root.path("bases").fields().forEachRemaining(e -> bases.put(e.getKey(), e.getValue().asLong()));
     Map<String, String> copies = new LinkedHashMap<>();

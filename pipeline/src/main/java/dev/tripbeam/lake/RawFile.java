@@ -1,6 +1,8 @@
 package dev.tripbeam.lake;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.fs.MatchResult;
 
@@ -25,6 +27,15 @@ public record RawFile(String path, long size, String checksum, String error, Lis
 
   public RawFile withDates(List<String> d) {
     return new RawFile(path, size, checksum, error, List.copyOf(d));
+  }
+
+  /** An entry of {@code raw_files} as a publication plan (or a manifest of the folder format) records it. */
+  static RawFile fromJson(JsonNode f) {
+    List<String> dates = new ArrayList<>();
+    f.path("pickup_dates").forEach(d -> dates.add(d.asText()));
+    return new RawFile(
+        f.path("path").asText(), f.path("size").asLong(), f.path("checksum").asText(), f.path("error").asText(""),
+        dates);
   }
 
   /** A listed file, with the file system's checksum or a CRC32C of its content. */

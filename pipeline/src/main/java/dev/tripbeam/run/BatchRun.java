@@ -38,8 +38,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A batch run as named steps: roll a pending publication forward, list the inputs against the ledger, run the graph
  * ({@link BatchGraph}) on the engine, count what it wrote into the {@link RunReport}, commit to the lake's tables when
- * the counts reconcile (else keep the staged outputs), expire old snapshots, and load the serving database. Input: a checked {@link RunRequest};
- * output: the {@link Outcome}.
+ * the counts reconcile (else keep the staged outputs), expire old snapshots, and load the serving database. Input: a
+ * checked {@link RunRequest}; output: the {@link Outcome}.
  */
 final class BatchRun {
   private final RunRequest request;
@@ -123,15 +123,20 @@ final class BatchRun {
       recover(publication, listener);
       // A full refresh replaces everything and needs no history; the others read the ledger and the processed trips.
       if (request.mode().replacesPartitions() && lake.needsUpgrade()) {
-        throw new UserError(
-            "the lake at " + request.options().getOutput() + " is of the folder format (before Iceberg tables): "
-                + "register it once with --upgradeLake=true --output=" + request.options().getOutput());
+        throw folderFormat(request.options().getOutput());
       }
       return RunInputs.list(request, lake);
     } catch (IOException e) {
       throw new UserError(
           "cannot read the inputs or the lake at " + request.options().getOutput() + ": " + e.getMessage());
     }
+  }
+
+  /** The refusal of a lake of the folder format, by a command that needs its tables. */
+  static UserError folderFormat(String output) {
+    return new UserError(
+        "the lake at " + output + " is of the folder format (before Iceberg tables): register it once with "
+            + "--upgradeLake=true --output=" + output);
   }
 
   /** Rolls forward the publications that runs left pending, saying so. */

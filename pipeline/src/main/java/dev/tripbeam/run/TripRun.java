@@ -44,7 +44,7 @@ public final class TripRun {
       BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
       Lake lake = new Lake(tables);
       if (lake.needsUpgrade()) {
-        throw new UserError("the lake at " + output + " is of the folder format: register it once with --upgradeLake=true");
+        throw BatchRun.folderFormat(output);
       }
       if (!lake.hasCommittedRuns()) {
         throw new UserError("no committed run in the lake at " + output + ": nothing to serve");
