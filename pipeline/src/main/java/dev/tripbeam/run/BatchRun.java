@@ -112,8 +112,12 @@ final class BatchRun {
       return keepStaged(report, result);
     }
     listener.phase("publishing the outputs");
+    Instant publishing = Instant.now();
     publish(report, files, inputs.bases());
+    Instant published = Instant.now();
     expire();
+    listener.line(String.format(Locale.ROOT, "tripbeam: published the run in %.1f s, expired old snapshots in %.1f s",
+        seconds(publishing, published), seconds(published, Instant.now())));
     return serve(report, result);
   }
 
