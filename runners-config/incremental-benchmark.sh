@@ -5,8 +5,10 @@
 # Settings (environment): SIZES (lake sizes; 0 is the empty lake), RUNS, ARM (the label of what is measured),
 # CLASSPATH_FILE (the Flink runtime classpath of the build to measure; default this checkout's), MEASURED_COMMIT (the
 # commit that build is of, recorded with the results; default this checkout's), BENCH_DIR, RESULTS
-# (default docs/incremental-results.tsv). Each lake is built once per arm by a full run and copied before each
-# measured run. Writes docs/incremental.md and docs/incremental.png from all results.
+# (default docs/incremental-results.tsv). Each lake is built once per arm by a full run at the path the measured runs
+# use and kept aside as a copy, put back before each measured run: an Iceberg table's metadata names its files by
+# their full paths, so a lake is only itself at the path it was written at. Writes docs/incremental.md and
+# docs/incremental.png from all results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,7 @@ generate 20000 "$ADD" --users=10000 --files=1 --seed=7 --start=2024-03-11 --days
 
 JOB=(java -Xmx6g "${OPENS[@]}" -cp "$FLINK_CP" dev.tripbeam.cli.TripCommand --runner=FlinkRunner --incremental=true)
 
+work="$BENCH_DIR/lake-work"
 for size in $SIZES; do
   base="$BENCH_DIR/lake-$ARM-$size"
   input="$ADD/*.parquet"
@@ -41,16 +44,16 @@ for size in $SIZES; do
     generate "$size"
     input="$BENCH_DIR/app-$size/*.parquet,$input"
     if [ ! -f "$base/.complete" ]; then
-      rm -rf "$base"
-      timed "$BENCH_DIR/build-$ARM-$size.log" "${JOB[@]}" --input="$BENCH_DIR/app-$size/*.parquet" --output="$base"
+      rm -rf "$base" "$work"
+      timed "$BENCH_DIR/build-$ARM-$size.log" "${JOB[@]}" --input="$BENCH_DIR/app-$size/*.parquet" --output="$work"
       echo "incremental benchmark: built the $ARM lake of $size trips in ${WALL}s"
+      cp -a "$work" "$base"
       touch "$base/.complete"
     fi
   fi
   for run in $(seq 1 "$RUNS"); do
-    work="$BENCH_DIR/lake-work"
     rm -rf "$work"
-    if [ "$size" -gt 0 ]; then cp -a "$base" "$work"; fi
+    if [ "$size" -gt 0 ]; then cp -a "$base" "$work" && rm "$work/.complete"; fi
     timed "$BENCH_DIR/last-incremental.log" "${JOB[@]}" --input="$input" --output="$work"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ARM" "$size" "$run" "$WALL" "$RSS" "$CPU" \
       "$(date -u +%Y-%m-%d)" "$COMMIT" "$COMMAND" >> "$RESULTS"

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tripbeam.fixtures.Clusters;
 import dev.tripbeam.fixtures.ForkedRun;
-import dev.tripbeam.tools.catalog.AthenaDdl;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -429,37 +428,16 @@ class EmrBootstrapTest {
   }
 
   @Test
-  void catalogDdlIsTheGeneratorsOutputForEveryZone() throws Exception {
-    List<String> files;
-    try (Stream<Path> list = Files.list(EMR.resolve("catalog"))) {
-      files = list.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-    assertEquals(
-        AthenaDdl.tables().stream().map(t -> t.name() + ".sql").sorted().toList(), files, "one file per zone");
-    for (AthenaDdl.Table table : AthenaDdl.tables()) {
-      assertEquals(
-          AthenaDdl.ddl(table),
-          Files.readString(EMR.resolve("catalog").resolve(table.name() + ".sql")),
-          table.name() + ".sql differs from the writers' schema: regenerate it with dev.tripbeam.tools.catalog.AthenaDdl "
-              + "emr-bootstrap/catalog");
-    }
-  }
-
-  @Test
-  void createCatalogDryRunPrintsOneCallPerZoneAndCallsNothing() throws Exception {
-    Run r = run(Map.of("LAKE", "s3://acme-lake/curated/"), "bash", EMR.resolve("create-catalog.sh").toString(), "--dry-run");
+  void createCatalogDryRunPrintsTheDatabaseCallAlone() throws Exception {
+    Run r = run(Map.of("LAKE", "s3://acme-lake/curated/", "DATABASE", "trips"), "bash",
+        EMR.resolve("create-catalog.sh").toString(), "--dry-run");
     assertEquals(0, r.exit(), r.out());
     assertFalse(Files.exists(tmp.resolve("aws-called")), "--dry-run must not call aws");
-    String[] lines = r.out().trim().split("\n");
-    assertEquals(1 + AthenaDdl.tables().size(), lines.length, r.out());
-    assertTrue(lines[0].startsWith("aws glue create-database --region us-east-1 "), lines[0]);
-    for (int i = 1; i < lines.length; i++) {
-      assertTrue(lines[i].startsWith("aws athena start-query-execution "), lines[i]);
-      assertTrue(lines[i].contains("OutputLocation=s3://acme-lake/athena-results/"), lines[i]);
-      assertTrue(lines[i].contains("LOCATION \\'s3://acme-lake/curated/"), lines[i]);
-      assertFalse(lines[i].contains("${LAKE}"), lines[i]);
-    }
-    assertTrue(r.out().contains("pickup_date=${pickup_date}/"), "the projection's template stays Athena's");
+    List<String> lines = r.out().trim().lines().toList();
+    assertEquals(1, lines.size(), "the tables are the runs' commits, not DDL: " + r.out());
+    assertTrue(lines.get(0).startsWith("aws glue create-database --region us-east-1 "), lines.get(0));
+    assertTrue(lines.get(0).contains("\\\"Name\\\":\\\"trips\\\""), lines.get(0));
+    assertTrue(lines.get(0).contains("s3://acme-lake/curated"), lines.get(0));
   }
 
   @Test
@@ -473,6 +451,10 @@ class EmrBootstrapTest {
     Run noLake = run(Map.of(), "bash", EMR.resolve("create-catalog.sh").toString(), "--dry-run");
     assertEquals(2, noLake.exit(), noLake.out());
     assertTrue(noLake.out().contains("set LAKE"), noLake.out());
+    Run badName = run(Map.of("LAKE", "s3://acme-lake/curated", "DATABASE", "trips-db"), "bash",
+        EMR.resolve("create-catalog.sh").toString(), "--dry-run");
+    assertEquals(2, badName.exit(), badName.out());
+    assertTrue(badName.out().contains("DATABASE takes letters, digits and '_'"), badName.out());
     assertFalse(Files.exists(tmp.resolve("aws-called")), "nothing may call aws");
   }
 }

@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.glue.model.Table;
  * The lake's tables in the Glue Data Catalog (moto's emulator on 127.0.0.1, started by the test): a full run and an
  * incremental run with {@code --catalog=glue:ENDPOINT} create and commit every zone's table as a Glue table of type
  * ICEBERG whose metadata is in the zone's folder (what Athena and EMR read), the ledger and the partitions' runs
- * read back through Glue, and the lake equals one full run's on a SQLite catalog in every column of every zone.
+ * read back through Glue, and the lake equals one full run's on a SQLite catalog in every column of every zone. The
+ * database is the one {@code emr-bootstrap/create-catalog.sh} creates with the AWS CLI against the emulator.
  */
 class GlueCatalogTest {
   private static final Map<String, String> AWS =
@@ -56,6 +57,8 @@ class GlueCatalogTest {
     Path b = Generated.appTrips(tmp.resolve("b"), "parquet", "--users=80", "--trips=800", "--days=2",
         "--start=2024-03-05", "--seed=32");
     Path lake = tmp.resolve("lake");
+    assertEquals("create-catalog: the Glue database trips_test created", createCatalog());
+    assertEquals("create-catalog: the Glue database trips_test exists", createCatalog());
     String[] onGlue = {"--inputFormat=app", "--catalog=" + glue.catalog(), "--catalogNamespace=trips_test",
         "--expireSnapshotsDays=0"};
     DirectRun.run(a.toString(), lake, concat(onGlue, "--runId=g1"));
@@ -68,6 +71,8 @@ class GlueCatalogTest {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing-secret")))
             .build()) {
+      assertEquals("s3://acme-lake/curated",
+          client.getDatabase(r -> r.name("trips_test")).database().locationUri(), "the script's database");
       for (LakeZone zone : LakeZone.values()) {
         Table table = client.getTable(r -> r.databaseName("trips_test").name(zone.zoneName())).table();
         assertEquals("ICEBERG", table.parameters().get("table_type"), zone::toString);
@@ -84,6 +89,19 @@ class GlueCatalogTest {
     Path full = tmp.resolve("full");
     DirectRun.run(a + "," + b, full, "--inputFormat=app", "--runId=full");
     assertEquals(Outputs.zones(full), Outputs.zones(lake), "one full run on a SQLite catalog: every column of every zone");
+  }
+
+  /** Runs create-catalog.sh with the AWS CLI pointed at the emulator; its one line of output. */
+  private String createCatalog() throws Exception {
+    ProcessBuilder script = new ProcessBuilder("bash", Path.of("..", "emr-bootstrap", "create-catalog.sh").toString())
+        .redirectErrorStream(true);
+    script.environment().putAll(Map.of("LAKE", "s3://acme-lake/curated/", "DATABASE", "trips_test",
+        "AWS_ENDPOINT_URL", glue.endpoint(), "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing-secret",
+        "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"));
+    Process run = script.start();
+    String out = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, run.waitFor(), out);
+    return out;
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -56,7 +56,7 @@ class JobJarTest {
       assertTrue(entries.contains("dev/tripbeam/graph/BatchGraph.class"), jar + " holds the graph");
       List<String> tools =
           entries.stream()
-              .filter(e -> e.startsWith("dev/tripbeam/tools/") || e.matches(".*(GenerateTrips|PlainJavaFloor|AthenaDdl).*"))
+              .filter(e -> e.startsWith("dev/tripbeam/tools/") || e.matches(".*(GenerateTrips|PlainJavaFloor).*"))
               .toList();
       assertEquals(List.of(), tools, jar + " holds no generator, benchmark or DDL class");
       try (JarFile file = new JarFile(jar.toFile())) {

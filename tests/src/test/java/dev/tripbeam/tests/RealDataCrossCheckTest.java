@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tripbeam.fixtures.ForkedRun;
 import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.fixtures.RealFiles;
+import dev.tripbeam.lake.IcebergLake;
+import dev.tripbeam.lake.LakeLayout;
+import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.oracles.DuckDbReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -191,37 +196,62 @@ class RealDataCrossCheckTest {
   }
 
   /**
-   * The Athena tables' columns and types (generated from the writers' schemas) are exactly the columns of the Parquet
-   * files this run wrote, each zone's, read from the files' footers by DuckDB and typed from their physical and
-   * logical types, the partition column aside.
+   * Every zone's Iceberg table (what Athena, Spark and Trino read by name through the catalog) has exactly the columns
+   * and types of the Parquet files this run wrote, each zone's, read from the files' footers by DuckDB and typed from
+   * their physical and logical types; a partitioned zone's pickup_date, which Iceberg reads from the partition, aside.
    */
   @Test
-  void catalogDdlMatchesTheParquetFilesTheRunWrote() throws Exception {
+  void tableSchemasMatchTheParquetFilesTheRunWrote() throws Exception {
     Path lake = tmp.resolve("flink");
-    for (dev.tripbeam.tools.catalog.AthenaDdl.Table table : dev.tripbeam.tools.catalog.AthenaDdl.tables()) {
-      String glob = lake.resolve(table.location()) + (table.partitioned() ? "/*/*.parquet" : "/*.parquet");
-      List<String> rows =
-          Outputs.query(
-              "SELECT DISTINCT name, type, coalesce(logical_type, ''), coalesce(converted_type, '') FROM "
-                  + "parquet_schema('" + glob + "') WHERE num_children IS NULL ORDER BY name");
-      assertFalse(rows.isEmpty(), "no Parquet file in " + glob);
-      Map<String, String> inFiles = new java.util.TreeMap<>();
-      for (String row : rows) {
-        String[] f = row.split("\\|", -1);
-        String type =
-            f[3].equals("DATE") ? "date"
-                : f[3].startsWith("TIMESTAMP") || f[2].startsWith("TimestampType") ? "timestamp"
-                : f[1].equals("BYTE_ARRAY") && f[3].equals("UTF8") ? "string"
-                : f[1].equals("INT32") ? "int"
-                : f[1].equals("INT64") ? "bigint"
-                : f[1].equals("DOUBLE") ? "double"
-                : f[1].equals("BOOLEAN") ? "boolean" : "unknown " + row;
-        if (!(table.partitioned() && f[0].equals("pickup_date"))) {
-          String before = inFiles.put(f[0], type);
-          assertTrue(before == null || before.equals(type), table.name() + "'s files disagree on " + f[0]);
+    try (IcebergLake tables = IcebergLake.open(null, "tripbeam", new LakeLayout(lake.toString()))) {
+      for (LakeZone zone : LakeZone.values()) {
+        String glob = lake.resolve(zone.location()) + (zone.partitioned() ? "/*/*.parquet" : "/*.parquet");
+        Map<String, String> inTable = new TreeMap<>();
+        for (Types.NestedField column : tables.existing(zone).schema().columns()) {
+          if (!(zone.partitioned() && column.name().equals("pickup_date"))) {
+            inTable.put(column.name(), icebergType(column.type()));
+          }
         }
+        assertEquals(fileColumns(glob, zone.partitioned()), inTable, zone.zoneName());
       }
-      assertEquals(inFiles, new java.util.TreeMap<>(dev.tripbeam.tools.catalog.AthenaDdl.columns(table)), table.name());
     }
+  }
+
+  private static Map<String, String> fileColumns(String glob, boolean partitioned) throws Exception {
+    List<String> rows =
+        Outputs.query(
+            "SELECT DISTINCT name, type, coalesce(logical_type, ''), coalesce(converted_type, '') FROM "
+                + "parquet_schema('" + glob + "') WHERE num_children IS NULL ORDER BY name");
+    assertFalse(rows.isEmpty(), "no Parquet file in " + glob);
+    Map<String, String> inFiles = new TreeMap<>();
+    for (String row : rows) {
+      String[] f = row.split("\\|", -1);
+      String type =
+          f[3].equals("DATE") ? "date"
+              : f[3].startsWith("TIMESTAMP") || f[2].startsWith("TimestampType") ? "timestamp"
+              : f[1].equals("BYTE_ARRAY") && f[3].equals("UTF8") ? "string"
+              : f[1].equals("INT32") ? "int"
+              : f[1].equals("INT64") ? "bigint"
+              : f[1].equals("DOUBLE") ? "double"
+              : f[1].equals("BOOLEAN") ? "boolean" : "unknown " + row;
+      if (!(partitioned && f[0].equals("pickup_date"))) {
+        String before = inFiles.put(f[0], type);
+        assertTrue(before == null || before.equals(type), glob + ": the files disagree on " + f[0]);
+      }
+    }
+    return inFiles;
+  }
+
+  private static String icebergType(Type type) {
+    return switch (type.typeId()) {
+      case DATE -> "date";
+      case TIMESTAMP -> "timestamp";
+      case STRING -> "string";
+      case INTEGER -> "int";
+      case LONG -> "bigint";
+      case DOUBLE -> "double";
+      case BOOLEAN -> "boolean";
+      default -> "unknown " + type;
+    };
   }
 }
