@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"0 1000000 5000000 30000000"}
 RUNS=${RUNS:-2}
-ARM=${ARM:-partitioned}
+ARM=${ARM:-iceberg}
 BENCH_DIR=${BENCH_DIR:-/tmp/tripbeam-bench}
 CLASSPATH_FILE=${CLASSPATH_FILE:-runners-config/flink/target/runtime.classpath}
 RESULTS=${RESULTS:-docs/incremental-results.tsv}

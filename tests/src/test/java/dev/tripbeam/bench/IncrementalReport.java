@@ -26,13 +26,14 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class IncrementalReport {
   static final double TARGET_RATIO = 1.5;
-  static final String ARM = "partitioned";
+  static final String ARM = "iceberg";
   private static final Map<String, String> LABELS =
       Map.of(
-          "partitioned", "recompute the touched dates (this design)",
+          "iceberg", "touched dates, committed as Iceberg tables (this design)",
+          "partitioned", "touched dates, folder format (before, aa4940a)",
           "whole-lake", "recompute the whole lake (before, 8afd39b)");
   private static final Map<String, Color> COLORS =
-      Map.of("partitioned", new Color(0x2ca02c), "whole-lake", new Color(0xd62728));
+      Map.of("iceberg", new Color(0x1f77b4), "partitioned", new Color(0x2ca02c), "whole-lake", new Color(0xd62728));
 
   private IncrementalReport() {}
 
@@ -46,7 +47,7 @@ public final class IncrementalReport {
         .append("`--incremental=true` on embedded Flink (2 cores) to a lake built by a full run over N generated ")
         .append("trips ")
         .append("(seed 42, 2024-03-04 to 2024-03-10); N = 0 is the empty lake. The run lists the whole raw zone (the ")
-        .append("lake's raw files are skipped by the manifest). Wall seconds, median of the runs; ratio = wall / the ")
+        .append("lake's raw files are skipped by the ledger, or by the manifests before the tables). Wall seconds, median of the runs; ratio = wall / the ")
         .append("same arm's empty-lake wall.\n\n");
     md.append("| arm | lake trips | runs | wall s (median) | CPU s | ratio to empty lake | commit | command |\n");
     md.append("|---|---:|---:|---:|---:|---:|---|---|\n");
@@ -79,9 +80,11 @@ public final class IncrementalReport {
         .append(met == null ? "not measured" : worst + " — " + (met ? "met" : "**not met**"))
         .append("\n\n![wall time against lake size](incremental.png)\n\n")
         .append("## How the arms run\n\n")
-        .append("`runners-config/incremental-benchmark.sh` with no setting measures this checkout (arm `partitioned`, ")
-        .append("its Flink runtime classpath). The recorded runs used a copy of the commit's jars (`CLASSPATH_FILE`), ")
-        .append("so that building while it ran could not change them. Arm `whole-lake` is the design before issue 12 ")
+        .append("`runners-config/incremental-benchmark.sh` with no setting measures this checkout (arm `iceberg`, ")
+        .append("its Flink runtime classpath: the zones are Iceberg tables, the touched dates' partitions replaced by ")
+        .append("one commit per table). Arm `partitioned` is the same rule on the folder format before issue 29 (its ")
+        .append("rows were measured with a copy of the commit's jars, `CLASSPATH_FILE`, so that building while it ran ")
+        .append("could not change them). Arm `whole-lake` is the design before issue 12 ")
         .append("(8afd39b: an incremental run read the whole processed zone back and recomputed every aggregate): ")
         .append("`git worktree add /tmp/old 8afd39b && (cd /tmp/old && mvn -q package -DskipTests)`, then ")
         .append("`ARM=whole-lake MEASURED_COMMIT=8afd39b ")
