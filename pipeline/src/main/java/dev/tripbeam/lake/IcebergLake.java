@@ -166,6 +166,11 @@ public final class IcebergLake implements AutoCloseable {
 
   /** The pickup dates of a partitioned zone's current snapshot; empty before any commit. */
   public Map<String, DatePartition> partitions(LakeZone zone) {
+    return partitions(zone, null);
+  }
+
+  /** The zone's partitions by date in snapshot {@code snapshotId}, or in the current snapshot when null. */
+  public Map<String, DatePartition> partitions(LakeZone zone, @Nullable Long snapshotId) {
     Table table = existing(zone);
     Map<String, DatePartition> partitions = new TreeMap<>();
     if (table == null) {
@@ -174,11 +179,34 @@ public final class IcebergLake implements AutoCloseable {
     Map<Long, Snapshot> bySequence = new HashMap<>();
     table.snapshots().forEach(s -> bySequence.put(s.sequenceNumber(), s));
     Map<String, List<DataFile>> byDate = new TreeMap<>();
-    for (DataFile f : dataFiles(table, null)) {
+    for (DataFile f : dataFiles(table, snapshotId)) {
       byDate.computeIfAbsent(pickupDate(f), d -> new ArrayList<>()).add(f);
     }
     byDate.forEach((date, files) -> partitions.put(date, partition(date, files, bySequence)));
     return partitions;
+  }
+
+  /**
+   * The zone's table's last snapshot committed by run {@code runId}.
+   *
+   * @throws IllegalArgumentException with a one-line message when the table holds none
+   */
+  public long snapshotOfRun(LakeZone zone, String runId) {
+    Table table = existing(zone);
+    Snapshot last = null;
+    if (table != null) {
+      for (Snapshot s : table.snapshots()) {
+        if (runId.equals(s.summary().get(TableCommit.RUN_ID))
+            && (last == null || s.sequenceNumber() > last.sequenceNumber())) {
+          last = s;
+        }
+      }
+    }
+    if (last == null) {
+      throw new IllegalArgumentException("the lake's table " + zone.zoneName() + " holds no snapshot of run " + runId
+          + " (snapshots expire after --expireSnapshotsDays, default 7; a run of another lake has none)");
+    }
+    return last.snapshotId();
   }
 
   private static DatePartition partition(String date, List<DataFile> files, Map<Long, Snapshot> bySequence) {

@@ -186,6 +186,9 @@ public final class OptionChecks {
           "--servingSecretArn must be a Secrets Manager ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME");
     }
     if (!options.getServeOnly()) {
+      if (!isBlank(options.getAsOfRun())) {
+        throw new IllegalArgumentException("--asOfRun is for --serveOnly=true, which loads the serving database");
+      }
       return;
     }
     if (!serving) {

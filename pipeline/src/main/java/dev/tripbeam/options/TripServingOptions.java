@@ -36,4 +36,12 @@ public interface TripServingOptions extends PipelineOptions {
   boolean getServeOnly();
 
   void setServeOnly(boolean value);
+
+  @Description(
+      "With --serveOnly: load the serving database as the lake was when run R committed (each served table's last "
+          + "snapshot of R), every other date removed: the database of a past run. Snapshots are kept "
+          + "--expireSnapshotsDays; the next --serveOnly without it brings the database back level with the lake.")
+  String getAsOfRun();
+
+  void setAsOfRun(String value);
 }

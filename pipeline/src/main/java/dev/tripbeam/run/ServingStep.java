@@ -48,7 +48,16 @@ record ServingStep(ServingTarget target, ServingLogin login, int maxConnections)
   }
 
   ServingLoader.Result level(IcebergLake lake, String runId) {
-    return ServingLoader.level(target, login, lake, runId, maxConnections);
+    return level(lake, runId, null);
+  }
+
+  /** Loads the database level with the lake, or with the lake as run {@code asOfRun} left it when not null. */
+  ServingLoader.Result level(IcebergLake lake, String runId, @Nullable String asOfRun) {
+    try {
+      return ServingLoader.level(target, login, lake, runId, asOfRun, maxConnections);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /** The summary line of a load. */

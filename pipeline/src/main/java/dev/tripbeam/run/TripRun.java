@@ -10,6 +10,7 @@ import dev.tripbeam.serving.ServingLoader;
 import java.io.IOException;
 import java.util.Locale;
 import org.apache.beam.sdk.io.FileSystems;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Runs a checked request: a batch run ({@link BatchRun}), a streaming job ({@link StreamingRun}) or a serving load
@@ -50,18 +51,24 @@ public final class TripRun {
         throw new UserError("no committed run in the lake at " + output + ": nothing to serve");
       }
       listener.phase("loading the serving database");
-      loaded = serving.level(tables, request.runId());
+      loaded = serving.level(tables, request.runId(), blankToNull(request.options().getAsOfRun()));
     } catch (IOException e) {
       throw new UserError("cannot read the inputs or the lake at " + output + ": " + e.getMessage());
     }
+    String asOf = blankToNull(request.options().getAsOfRun());
     String summary =
         String.format(
             Locale.ROOT,
-            "tripbeam serve %s: the lake at %s into the serving database%n%s",
+            "tripbeam serve %s: the lake at %s%s into the serving database%n%s",
             request.runId(),
             output,
+            asOf == null ? "" : " as of run " + asOf,
             serving.line(loaded));
     return new Outcome(null, null, null, summary, loaded);
+  }
+
+  private static @Nullable String blankToNull(@Nullable String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 }
 

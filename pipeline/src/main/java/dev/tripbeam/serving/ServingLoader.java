@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Brings the serving database level with the lake: every {@link ServingTable} holds, for each pickup date, exactly
@@ -108,6 +110,28 @@ public final class ServingLoader {
   /** Migrates the schema and loads every date whose lake partition the database does not hold as it is. */
   public static Result level(
       ServingTarget target, ServingLogin login, IcebergLake lake, String runId, int maxConnections) {
+    return level(target, login, lake, runId, null, maxConnections);
+  }
+
+  /**
+   * {@link #level(ServingTarget, ServingLogin, IcebergLake, String, int)} with the lake as run {@code asOfRun} left it
+   * (each served table's last snapshot of that run) when not null.
+   *
+   * @throws IllegalArgumentException when a served table holds no snapshot of {@code asOfRun}
+   */
+  public static Result level(
+      ServingTarget target,
+      ServingLogin login,
+      IcebergLake lake,
+      String runId,
+      @Nullable String asOfRun,
+      int maxConnections) {
+    Map<ServingTable, Long> snapshots = new EnumMap<>(ServingTable.class);
+    if (asOfRun != null) {
+      for (ServingTable table : ServingTable.values()) {
+        snapshots.put(table, lake.snapshotOfRun(table.zone(), asOfRun));
+      }
+    }
     Instant start = Instant.now();
     LoadCounts counts = new LoadCounts();
     try {
@@ -118,7 +142,7 @@ public final class ServingLoader {
         held = DateLoads.heldVersions(c);
       }
       for (ServingTable table : ServingTable.values()) {
-        Map<String, LakePartition> inLake = LakePartition.of(lake, table);
+        Map<String, LakePartition> inLake = LakePartition.of(lake, table, snapshots.get(table));
         Map<String, String> db = held.getOrDefault(table, Map.of());
         inLake.values().stream()
             .filter(p -> !p.version().equals(db.get(p.date())))

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of every zone, with one row per zone_daily and user_daily key. A reader polling the tables meanwhile never sees a
  * snapshot that mixes two runs' files of one date, and the first run's rows come back by snapshot. A second reader,
  * Spark SQL with Iceberg's Spark runtime through the same SQLite catalog, reads every zone's table and gets exactly the
- * rows DuckDB reads from the files of the current snapshot (the folders also hold the replaced files, not yet expired).
+ * rows DuckDB reads from the files of the current snapshot (the folders also hold the replaced files, not yet expired),
+ * and zone_daily {@code VERSION AS OF} the previous snapshot gets that snapshot's rows.
  */
 class ConcurrentRunsTest {
   @TempDir Path tmp;
@@ -88,23 +89,39 @@ class ConcurrentRunsTest {
 
   private void assertSparkReadsTheSameRows(Path lake) throws Exception {
     Path spark = tmp.resolve("spark");
-    List<String> names = Stream.of(LakeZone.values()).map(LakeZone::zoneName).toList();
-    Map<String, Long> counted = SparkTables.copy(lake, spark, names);
+    List<String> tables = new ArrayList<>(Stream.of(LakeZone.values()).map(LakeZone::zoneName).toList());
+    long parent;
+    List<String> parentFiles;
+    try (IcebergLake lakeTables = IcebergLake.open(null, "tripbeam", new LakeLayout(lake.toString()))) {
+      parent = lakeTables.existing(LakeZone.ZONE_DAILY).currentSnapshot().parentId();
+      parentFiles = new ArrayList<>();
+      lakeTables.filesByDate(LakeZone.ZONE_DAILY, parent).values().forEach(parentFiles::addAll);
+    }
+    String past = "zone_daily@" + parent;
+    tables.add(past);
+    Map<String, Long> counted = SparkTables.copy(lake, spark, tables);
     System.out.println("ConcurrentRunsTest: Spark read " + counted);
     for (LakeZone zone : LakeZone.values()) {
       String files = TableFiles.of(lake, zone.location() + (zone.partitioned() ? "/*" : ""));
-      String sparkFiles = "'" + spark.resolve(zone.zoneName()) + "/*.parquet'";
-      List<String> columns = Outputs.query("select column_name from (describe select * from read_parquet("
-          + sparkFiles + "))");
-      String select = "select " + String.join(", ", columns) + " from read_parquet(";
-      String bySpark = select + sparkFiles + ")";
-      String inFiles = files == null ? bySpark + " limit 0" : select + files + ", hive_partitioning=false)";
-      assertEquals(List.of("0|0|" + counted.get(zone.zoneName())), Outputs.query(
-          "select (select count(*) from (" + bySpark + " except all " + inFiles + ")), (select count(*) from ("
-              + inFiles + " except all " + bySpark + ")), (select count(*) from (" + inFiles + "))"),
-          zone.zoneName() + ": Spark's rows (not in the snapshot's files | in the files, not Spark's | files' rows)");
+      assertSameRows(spark.resolve(zone.zoneName()), files, counted.get(zone.zoneName()), zone.zoneName());
     }
+    String listed = String.join(", ", parentFiles.stream().map(f -> "'" + f + "'").toList());
+    assertSameRows(spark.resolve(past), "[" + listed + "]", counted.get(past), "zone_daily VERSION AS OF the parent");
     assertTrue(counted.get("processed_trips") > 30_000, "the trips: " + counted);
+  }
+
+  /** Spark's copy of a table holds exactly the rows of {@code files} (a read_parquet list, null for none). */
+  private static void assertSameRows(Path copy, String files, long sparkRows, String what) throws Exception {
+    String sparkFiles = "'" + copy + "/*.parquet'";
+    List<String> columns =
+        Outputs.query("select column_name from (describe select * from read_parquet(" + sparkFiles + "))");
+    String select = "select " + String.join(", ", columns) + " from read_parquet(";
+    String bySpark = select + sparkFiles + ")";
+    String inFiles = files == null ? bySpark + " limit 0" : select + files + ", hive_partitioning=false)";
+    assertEquals(List.of("0|0|" + sparkRows), Outputs.query(
+        "select (select count(*) from (" + bySpark + " except all " + inFiles + ")), (select count(*) from ("
+            + inFiles + " except all " + bySpark + ")), (select count(*) from (" + inFiles + "))"),
+        what + ": Spark's rows (not in the snapshot's files | in the files, not Spark's | files' rows)");
   }
 
   private Process start(Path lake, String runId, Path input) throws Exception {

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * over the Parquet files); the same run again rewrites no row; an incremental run reloads only the dates it touched;
  * a run whose database is killed (SIGKILL to the postmaster, by PID) part way through the load keeps its lake
  * publication, says {@code serving: failed} with the cause and exits 3, and {@code --serveOnly} after a restart brings
- * the database level; a reprocess that empties a date removes its rows from both tables. PostgreSQL itself holds the
+ * the database level; a reprocess that empties a date removes its rows from both tables; {@code --serveOnly
+ * --asOfRun=R} loads the rows the database held after run R (from R's snapshots), and the next {@code --serveOnly}
+ * brings it level again. PostgreSQL itself holds the
  * role to {@code --servingMaxConnections} sessions ({@code CONNECTION LIMIT}), so one more fails the load. Neither the
  * password nor a user id or trip id appears in any output or log, failed loads' included.
  */
@@ -61,6 +64,7 @@ class ServingDatabaseTest {
   private String dataA;
   private String dataB;
   private final List<String> outputs = new ArrayList<>();
+  private final Map<ServedTable, List<String>> afterIncremental = new EnumMap<>(ServedTable.class);
 
   @BeforeAll
   void startAndGenerate() throws Exception {
@@ -167,6 +171,11 @@ class ServingDatabaseTest {
             + "rows_deleted FROM serving_loads WHERE run_id = 'r3b'"),
         "the date reloaded: the deleted row inserted, the changed row updated, nothing else");
     assertTableEqualsLake();
+    try (Connection c = pg.admin()) {
+      for (ServedTable table : ServedTable.values()) {
+        afterIncremental.put(table, ServingRows.inDatabase(c, table));
+      }
+    }
   }
 
   @Test
@@ -205,6 +214,33 @@ class ServingDatabaseTest {
 
   @Test
   @Order(5)
+  void serveOnlyAsOfAnEarlierRunLoadsTheLakeAsThatRunLeftItThenLevelAgain() throws Exception {
+    ForkedRun past = run("s5a", "--serveOnly=true", "--asOfRun=r3");
+    assertEquals(0, past.exitCode, past.toString());
+    assertTrue(past.stdout.contains("as of run r3 into the serving database"), past.stdout);
+    try (Connection c = pg.admin()) {
+      for (ServedTable table : ServedTable.values()) {
+        assertEquals(afterIncremental.get(table), ServingRows.inDatabase(c, table),
+            table.table + ": the rows the database held after run r3, the date r3c removed back");
+      }
+    }
+    ForkedRun level = serveOnly("s5b");
+    assertEquals(0, level.exitCode, level.toString());
+    assertTableEqualsLake();
+
+    ForkedRun unknown = run("s5c", "--serveOnly=true", "--asOfRun=r0");
+    assertEquals(1, unknown.exitCode, unknown.toString());
+    assertTrue(unknown.stderr.contains("tripbeam: the lake's table user_daily holds no snapshot of run r0"),
+        unknown.stderr);
+    assertFalse(unknown.stderr.contains("\tat "), "no stack trace: " + unknown.stderr);
+    ForkedRun misplaced = run("s5d", "--input=" + dataA, "--asOfRun=r3");
+    assertEquals(2, misplaced.exitCode, misplaced.toString());
+    assertTrue(misplaced.stderr.contains("--asOfRun is for --serveOnly=true"), misplaced.stderr);
+    assertTableEqualsLake();
+  }
+
+  @Test
+  @Order(6)
   void aDatabaseKilledMidLoadLeavesTheLakePublishedAndServeOnlyBringsItLevel() throws Exception {
     String lockedDate = "2024-03-05";
     Connection holder = pg.admin();
@@ -273,7 +309,7 @@ class ServingDatabaseTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aReloadWhileTheDatabaseIsDownExits3WithTheCause() throws Exception {
     int closed = Ports.free();
     List<String> args = new ArrayList<>(List.of("--serveOnly=true", "--output=" + lake, "--runId=s5", "--logDir=" + logs,
@@ -292,7 +328,7 @@ class ServingDatabaseTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void noPasswordUserIdOrTripIdInAnyOutputLogOrReport() throws Exception {
     Map<String, String> texts = new TreeMap<>();
     for (int i = 0; i < outputs.size(); i++) {

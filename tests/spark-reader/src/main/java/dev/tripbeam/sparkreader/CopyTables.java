@@ -1,12 +1,15 @@
 package dev.tripbeam.sparkreader;
 
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Reads Iceberg tables through a JDBC catalog with Spark SQL and writes each one's rows as Parquet, for another engine
  * to compare. Arguments: the catalog's JDBC URL, the catalog's name (its rows' {@code catalog_name}), its warehouse, the
- * namespace, the output folder, then the tables.
+ * namespace, the output folder, then the tables, each {@code NAME} (its current snapshot) or {@code NAME@SNAPSHOT_ID}
+ * (Spark SQL's {@code VERSION AS OF}).
  * Output: {@code OUT/<table>/} per table, timestamps as TIMESTAMP_MICROS; one line per table on standard output,
  * {@code <table> <rows>}.
  */
@@ -35,10 +38,12 @@ public final class CopyTables {
             .getOrCreate();
     try {
       for (int i = 5; i < args.length; i++) {
-        String table = args[1] + "." + args[3] + "." + args[i];
-        long rows = spark.table(table).count();
-        spark.table(table).coalesce(1).write().mode(SaveMode.Overwrite).parquet(args[4] + "/" + args[i]);
-        System.out.println(args[i] + " " + rows);
+        String[] tableAt = args[i].split("@", 2);
+        String query = "SELECT * FROM " + args[1] + "." + args[3] + "." + tableAt[0]
+            + (tableAt.length == 2 ? " VERSION AS OF " + Long.parseLong(tableAt[1]) : "");
+        Dataset<Row> rows = spark.sql(query);
+        rows.coalesce(1).write().mode(SaveMode.Overwrite).parquet(args[4] + "/" + args[i]);
+        System.out.println(args[i] + " " + spark.read().parquet(args[4] + "/" + args[i]).count());
       }
     } finally {
       spark.stop();
