@@ -154,7 +154,7 @@ public final class IcebergLake implements AutoCloseable {
     return files;
   }
 
-  private static String pickupDate(DataFile file) {
+  static String pickupDate(DataFile file) {
     return LocalDate.ofEpochDay(file.partition().get(0, Integer.class)).toString();
   }
 

@@ -8,10 +8,13 @@ import dev.tripbeam.serving.ServingTarget;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The cross-field checks of the options, run once per command, and the defaults they settle: without {@code --input}
@@ -34,11 +37,10 @@ public final class OptionChecks {
       checkStreaming(options, dates);
       return new RunRequest(RunRequest.Action.STREAMING, RunMode.FULL_REFRESH, dates, options);
     }
-    if (options.getUpgradeLake() || options.getCleanOrphans()) {
+    RunRequest.Action maintenance = maintenance(options);
+    if (maintenance != null) {
       checkMaintenance(options, dates);
-      return new RunRequest(
-          options.getUpgradeLake() ? RunRequest.Action.UPGRADE_LAKE : RunRequest.Action.CLEAN_ORPHANS,
-          RunMode.FULL_REFRESH, dates, options);
+      return new RunRequest(maintenance, RunMode.FULL_REFRESH, dates, options);
     }
     if (options.getServeOnly()) {
       absoluteOutput(options);
@@ -203,11 +205,28 @@ public final class OptionChecks {
     }
   }
 
-  /** {@code --upgradeLake} and {@code --cleanOrphans}: one of them, on a lake, and nothing else. */
+  /** The maintenance command the options ask for, or null for none. */
+  private static RunRequest.@Nullable Action maintenance(TripPipelineOptions options) {
+    return options.getUpgradeLake() ? RunRequest.Action.UPGRADE_LAKE
+        : options.getCleanOrphans() ? RunRequest.Action.CLEAN_ORPHANS
+        : options.getCompactLake() ? RunRequest.Action.COMPACT_LAKE : null;
+  }
+
+  /** {@code --upgradeLake}, {@code --cleanOrphans} and {@code --compactLake}: one of them, on a lake, nothing else. */
   private static void checkMaintenance(TripPipelineOptions options, SortedSet<String> dates) {
-    String verb = options.getUpgradeLake() ? "--upgradeLake" : "--cleanOrphans";
-    if (options.getUpgradeLake() && options.getCleanOrphans()) {
-      throw new IllegalArgumentException("--upgradeLake and --cleanOrphans are two commands: give one of them");
+    List<String> verbs = new ArrayList<>();
+    if (options.getUpgradeLake()) {
+      verbs.add("--upgradeLake");
+    }
+    if (options.getCleanOrphans()) {
+      verbs.add("--cleanOrphans");
+    }
+    if (options.getCompactLake()) {
+      verbs.add("--compactLake");
+    }
+    String verb = verbs.get(0);
+    if (verbs.size() > 1) {
+      throw new IllegalArgumentException(String.join(" and ", verbs) + " are separate commands: give one of them");
     }
     if (isBlank(options.getOutput())) {
       throw new IllegalArgumentException(verb + " needs --output, the lake");

@@ -21,7 +21,8 @@ public record RunRequest(Action action, RunMode mode, SortedSet<String> reproces
     STREAMING,
     SERVE_ONLY,
     UPGRADE_LAKE,
-    CLEAN_ORPHANS
+    CLEAN_ORPHANS,
+    COMPACT_LAKE
   }
 
   public LakeLayout layout() {

@@ -45,6 +45,15 @@ public interface TripCatalogOptions extends PipelineOptions {
 
   void setCleanOrphans(boolean value);
 
+  @Description(
+      "Rewrite each partition of the tables that holds several small files into one file (one snapshot per table; "
+          + "readers of older snapshots keep the old files until they expire), and run nothing else. With --output "
+          + "and the lake's --catalog.")
+  @Default.Boolean(false)
+  boolean getCompactLake();
+
+  void setCompactLake(boolean value);
+
   @Description("The safety age of --cleanOrphans: younger files may belong to a run still publishing.")
   @Default.Integer(72)
   int getOrphanMinAgeHours();

@@ -1,5 +1,6 @@
 package dev.tripbeam.run;
 
+import dev.tripbeam.lake.Compaction;
 import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.lake.LakeUpgrade;
 import dev.tripbeam.lake.OrphanFiles;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * The lake's maintenance commands, each after rolling a pending publication forward. {@code --upgradeLake}: registers
  * the zone folders and old manifests of a lake of the folder format in its tables ({@link LakeUpgrade}). {@code
  * --cleanOrphans}: deletes the files no snapshot reaches, older than {@code --orphanMinAgeHours} ({@link
- * OrphanFiles}). Input: a checked {@link RunRequest}; output: an {@link Outcome} whose summary counts files per table.
+ * OrphanFiles}). {@code --compactLake}: rewrites partitions of several small files into one ({@link Compaction}). Input: a checked {@link RunRequest}; output: an {@link Outcome} whose summary counts files per table.
  */
 final class MaintenanceRun {
   private MaintenanceRun() {}
@@ -34,6 +35,31 @@ final class MaintenanceRun {
       return Outcome.summary(summary.toString());
     } catch (IOException e) {
       throw new UserError("cannot clean the lake at " + output + ": " + e.getMessage());
+    }
+  }
+
+  static Outcome compact(RunRequest request, RunListener listener) {
+    String output = request.options().getOutput();
+    try (IcebergLake tables = BatchRun.openTables(request)) {
+      BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
+      listener.phase("compacting the tables");
+      Map<String, Compaction.Result> compacted = Compaction.compact(tables, request.runId());
+      StringBuilder summary =
+          new StringBuilder(String.format(Locale.ROOT, "tripbeam compact %s: the lake at %s%n", request.runId(), output));
+      if (compacted.isEmpty()) {
+        summary.append("  no partition holds several small files: nothing to compact").append(System.lineSeparator());
+      }
+      compacted.forEach(
+          (table, r) ->
+              summary.append(
+                  r.skipped() != null
+                      ? String.format(Locale.ROOT, "  %-16s skipped: %s%n", table, r.skipped())
+                      : String.format(
+                          Locale.ROOT, "  %-16s %d partition(s): %d file(s) into %d, %,d rows%n",
+                          table, r.partitions(), r.filesBefore(), r.partitions(), r.rows())));
+      return Outcome.summary(summary.toString());
+    } catch (IOException e) {
+      throw new UserError("cannot compact the lake at " + output + ": " + e.getMessage());
     }
   }
 

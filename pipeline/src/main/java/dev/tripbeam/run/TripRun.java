@@ -32,6 +32,7 @@ public final class TripRun {
       case SERVE_ONLY -> serveOnly(request, listener);
       case UPGRADE_LAKE -> MaintenanceRun.upgrade(request, listener);
       case CLEAN_ORPHANS -> MaintenanceRun.cleanOrphans(request, listener);
+      case COMPACT_LAKE -> MaintenanceRun.compact(request, listener);
       case BATCH -> BatchRun.run(request, listener, steps);
     };
   }

@@ -10,22 +10,34 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tripbeam.fixtures.DirectRun;
 import dev.tripbeam.fixtures.Generated;
 import dev.tripbeam.fixtures.Outputs;
+import dev.tripbeam.fixtures.TableFiles;
+import dev.tripbeam.lake.IcebergLake;
+import dev.tripbeam.lake.LakeLayout;
+import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.lake.RawFile;
+import dev.tripbeam.lake.TableCommit;
 import dev.tripbeam.run.Outcome;
 import dev.tripbeam.run.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A lake of the folder format (zone folders and {@code _manifests/runs/}, no tables) is refused by a run with one
  * line that names the upgrade; {@code --upgradeLake} registers its files in place, after which an incremental run
- * with a new file gives the lake one full run over both files gives, and a second upgrade finds nothing to do.
+ * with a new file gives the lake one full run over both files gives, and a second upgrade finds nothing to do. Then
+ * {@code --compactLake} merges the rejected table's files (the upgrade's and the run's) into one: every zone still
+ * reads as the full run's (DuckDB over the current snapshot's files), the snapshot before lists the old files, and a
+ * second compaction finds nothing to do.
  */
 class LakeUpgradeTest {
   @TempDir Path tmp;
@@ -33,7 +45,7 @@ class LakeUpgradeTest {
   private final ObjectMapper json = new ObjectMapper();
 
   @Test
-  void aFolderLakeIsRegisteredInPlaceAndRunsOnFromThere() throws Exception {
+  void aFolderLakeIsRegisteredInPlaceRunsOnFromThereAndCompacts() throws Exception {
     Path a = Generated.appTrips(tmp.resolve("a"), "parquet", "--users=80", "--trips=1200", "--days=3",
         "--start=2024-03-04", "--seed=21");
     Path b = Generated.appTrips(tmp.resolve("b"), "parquet", "--users=80", "--trips=800", "--days=2",
@@ -61,6 +73,27 @@ class LakeUpgradeTest {
     Path full = tmp.resolve("full");
     DirectRun.run(a + "," + b, full, "--inputFormat=app", "--runId=full");
     assertEquals(Outputs.zones(full), Outputs.zones(lake), "every column of every zone");
+
+    List<String> rejectedBefore = TableFiles.current(lake.toString(), LakeZone.REJECTED);
+    assertTrue(rejectedBefore.size() >= 2, "the upgrade's and the incremental run's rejected files: " + rejectedBefore);
+    Outcome compacted = DirectRun.run("", lake, "--compactLake=true", "--runId=c1");
+    assertTrue(compacted.summary.matches("(?s).*rejected +1 partition\\(s\\): " + rejectedBefore.size()
+        + " file\\(s\\) into 1, .*"), compacted.summary);
+    List<String> rejectedAfter = TableFiles.current(lake.toString(), LakeZone.REJECTED);
+    assertEquals(1, rejectedAfter.size(), rejectedAfter.toString());
+    assertTrue(rejectedAfter.get(0).contains("/c1-part-compacted-"), rejectedAfter.toString());
+    assertEquals(Outputs.zones(full), Outputs.zones(lake), "compacted: still every column of every zone");
+    assertTrue(DirectRun.run("", lake, "--compactLake=true", "--runId=c2").summary.contains("nothing to compact"));
+    try (IcebergLake tables = IcebergLake.open(null, "tripbeam", new LakeLayout(lake.toString()))) {
+      Table rejected = tables.existing(LakeZone.REJECTED);
+      assertEquals("replace", rejected.currentSnapshot().operation());
+      assertEquals("c1", rejected.currentSnapshot().summary().get(TableCommit.RUN_ID));
+      List<String> previous = new ArrayList<>();
+      for (FileScanTask t : rejected.newScan().useSnapshot(rejected.currentSnapshot().parentId()).planFiles()) {
+        previous.add(t.file().location());
+      }
+      assertEquals(new TreeSet<>(rejectedBefore), new TreeSet<>(previous), "the snapshot before keeps its files");
+    }
   }
 
   /** Turns a lake of today's format into one of the folder format: no catalog, ledger or metadata; a manifest. */
