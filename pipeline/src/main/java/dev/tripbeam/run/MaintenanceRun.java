@@ -10,6 +10,7 @@ import dev.tripbeam.report.ReportFiles;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,68 +22,59 @@ import java.util.concurrent.TimeUnit;
 final class MaintenanceRun {
   private MaintenanceRun() {}
 
-  static Outcome cleanOrphans(RunRequest request, RunListener listener) {
+  /** One command's work on the opened tables; returns its summary. */
+  @FunctionalInterface
+  private interface Work {
+    String run(IcebergLake tables, String output) throws IOException;
+  }
+
+  /** Opens the lake's tables, rolls a pending publication forward, then runs {@code work} in {@code phase}. */
+  private static Outcome onTables(RunRequest request, RunListener listener, String phase, String verb, Work work) {
     String output = request.options().getOutput();
     try (IcebergLake tables = BatchRun.openTables(request)) {
       BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
-      listener.phase("deleting orphan files");
-      Map<String, Integer> deleted =
-          OrphanFiles.clean(tables, TimeUnit.HOURS.toMillis(request.options().getOrphanMinAgeHours()));
-      StringBuilder summary =
-          new StringBuilder(String.format(Locale.ROOT, "tripbeam clean-orphans: the lake at %s%n", output));
-      deleted.forEach(
-          (table, n) -> summary.append(String.format(Locale.ROOT, "  %-16s %d orphan file(s) deleted%n", table, n)));
-      return Outcome.summary(summary.toString());
+      listener.phase(phase);
+      return Outcome.summary(work.run(tables, output));
     } catch (IOException e) {
-      throw new UserError("cannot clean the lake at " + output + ": " + e.getMessage());
+      throw new UserError("cannot " + verb + " the lake at " + output + ": " + e.getMessage());
     }
+  }
+
+  /** A command's summary: its header line, then a line per table, or {@code whenEmpty} for none. */
+  private static <V> String summary(
+      String header, String whenEmpty, Map<String, V> byTable, BiFunction<String, V, String> line) {
+    StringBuilder summary = new StringBuilder(header).append(System.lineSeparator());
+    if (byTable.isEmpty() && whenEmpty != null) {
+      summary.append("  ").append(whenEmpty).append(System.lineSeparator());
+    }
+    byTable.forEach((table, v) -> summary.append(String.format(Locale.ROOT, "  %-16s ", table))
+        .append(line.apply(table, v)).append(System.lineSeparator()));
+    return summary.toString();
+  }
+
+  static Outcome cleanOrphans(RunRequest request, RunListener listener) {
+    long minAge = TimeUnit.HOURS.toMillis(request.options().getOrphanMinAgeHours());
+    return onTables(request, listener, "deleting orphan files", "clean", (tables, output) -> summary(
+        "tripbeam clean-orphans: the lake at " + output, null, OrphanFiles.clean(tables, minAge),
+        (table, n) -> n + " orphan file(s) deleted"));
   }
 
   static Outcome compact(RunRequest request, RunListener listener) {
-    String output = request.options().getOutput();
-    try (IcebergLake tables = BatchRun.openTables(request)) {
-      BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
-      listener.phase("compacting the tables");
-      Map<String, Compaction.Result> compacted = Compaction.compact(tables, request.runId());
-      StringBuilder summary =
-          new StringBuilder(String.format(Locale.ROOT, "tripbeam compact %s: the lake at %s%n", request.runId(), output));
-      if (compacted.isEmpty()) {
-        summary.append("  no partition holds several small files: nothing to compact").append(System.lineSeparator());
-      }
-      compacted.forEach(
-          (table, r) ->
-              summary.append(
-                  r.skipped() != null
-                      ? String.format(Locale.ROOT, "  %-16s skipped: %s%n", table, r.skipped())
-                      : String.format(
-                          Locale.ROOT, "  %-16s %d partition(s): %d file(s) into %d, %,d rows%n",
-                          table, r.partitions(), r.filesBefore(), r.partitions(), r.rows())));
-      return Outcome.summary(summary.toString());
-    } catch (IOException e) {
-      throw new UserError("cannot compact the lake at " + output + ": " + e.getMessage());
-    }
+    return onTables(request, listener, "compacting the tables", "compact", (tables, output) -> summary(
+        "tripbeam compact " + request.runId() + ": the lake at " + output,
+        "no partition holds several small files: nothing to compact",
+        Compaction.compact(tables, request.runId()),
+        (table, r) -> r.skipped() != null
+            ? "skipped: " + r.skipped()
+            : String.format(Locale.ROOT, "%d partition(s): %d file(s) into %d, %,d rows",
+                r.partitions(), r.filesBefore(), r.partitions(), r.rows())));
   }
 
   static Outcome upgrade(RunRequest request, RunListener listener) {
-    String output = request.options().getOutput();
-    try (IcebergLake tables = BatchRun.openTables(request)) {
-      BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
-      listener.phase("registering the zones' files");
-      Map<String, int[]> changed = LakeUpgrade.register(tables, request.runId());
-      StringBuilder summary =
-          new StringBuilder(String.format(Locale.ROOT, "tripbeam upgrade %s: the lake at %s%n", request.runId(), output));
-      if (changed.isEmpty()) {
-        summary.append("  every table already lists its folder's files: nothing to register").append(System.lineSeparator());
-      }
-      changed.forEach(
-          (table, counts) ->
-              summary.append(
-                  String.format(
-                      Locale.ROOT, "  %-16s %d file(s) registered, %d gone from the folder removed%n",
-                      table, counts[0], counts[1])));
-      return Outcome.summary(summary.toString());
-    } catch (IOException e) {
-      throw new UserError("cannot register the lake at " + output + ": " + e.getMessage());
-    }
+    return onTables(request, listener, "registering the zones' files", "register", (tables, output) -> summary(
+        "tripbeam upgrade " + request.runId() + ": the lake at " + output,
+        "every table already lists its folder's files: nothing to register",
+        LakeUpgrade.register(tables, request.runId()),
+        (table, counts) -> counts[0] + " file(s) registered, " + counts[1] + " gone from the folder removed"));
   }
 }
