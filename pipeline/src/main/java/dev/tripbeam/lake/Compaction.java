@@ -57,18 +57,19 @@ public final class Compaction {
       if (table == null || table.currentSnapshot() == null) {
         continue;
       }
-      Map<String, List<DataFile>> groups = groups(table, zone);
+      long base = table.currentSnapshot().snapshotId();
+      Map<String, List<DataFile>> groups = groups(table, zone, base);
       if (!groups.isEmpty()) {
-        results.put(zone.zoneName(), tables.writing(() -> rewrite(table, zone, groups, runId)));
+        results.put(zone.zoneName(), tables.writing(() -> rewrite(table, zone, groups, base, runId)));
       }
     }
     return results;
   }
 
-  /** The current snapshot's files by partition, for partitions with several files and room to merge them. */
-  static Map<String, List<DataFile>> groups(Table table, LakeZone zone) {
+  /** A snapshot's files by partition, for partitions with several files and room to merge them. */
+  static Map<String, List<DataFile>> groups(Table table, LakeZone zone, long snapshot) {
     Map<String, List<DataFile>> byPartition = new TreeMap<>();
-    for (DataFile f : IcebergLake.dataFiles(table, null)) {
+    for (DataFile f : IcebergLake.dataFiles(table, snapshot)) {
       byPartition.computeIfAbsent(zone.partitioned() ? IcebergLake.pickupDate(f) : "", p -> new ArrayList<>()).add(f);
     }
     byPartition.values().removeIf(
@@ -76,9 +77,9 @@ public final class Compaction {
     return byPartition;
   }
 
-  private static Result rewrite(Table table, LakeZone zone, Map<String, List<DataFile>> groups, String runId)
+  /** Rewrites {@code groups} of snapshot {@code base} as one snapshot, or skips the table when it changed since. */
+  static Result rewrite(Table table, LakeZone zone, Map<String, List<DataFile>> groups, long base, String runId)
       throws IOException {
-    long base = table.currentSnapshot().snapshotId();
     RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(base);
     int files = 0;
     long rows = 0;

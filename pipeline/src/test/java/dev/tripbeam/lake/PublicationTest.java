@@ -23,6 +23,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -170,6 +171,32 @@ class PublicationTest {
         filesNamed("r").stream().filter(p -> p.contains("processed/trips/pickup_date=")).map(PublicationTest::shown)
             .sorted().toList(),
         "the expired snapshot's files are deleted, the current ones kept");
+  }
+
+  @Test
+  void aCompactionThatARunCommittedUnderIsSkippedAndLeavesNoFile() throws Exception {
+    stageAll("r0", "2024-01-01");
+    publish("r0", RunMode.FULL_REFRESH, List.of(raw("a.csv", "1")), List.of(), lake.snapshots());
+    stageAll("r1", "2024-01-02");
+    publish("r1", RunMode.INCREMENTAL, List.of(raw("b.csv", "2")), List.of("2024-01-02"), lake.snapshots());
+    Table rejected = tables.existing(LakeZone.REJECTED);
+    long read = rejected.currentSnapshot().snapshotId();
+    Map<String, List<DataFile>> groups = Compaction.groups(rejected, LakeZone.REJECTED, read);
+    assertEquals(List.of(""), List.copyOf(groups.keySet()), "the rejected table, one group of two files");
+    stageAll("r2", "2024-01-03");
+    publish("r2", RunMode.FULL_REFRESH, List.of(raw("c.csv", "3")), List.of(), lake.snapshots());
+
+    Compaction.Result skipped = Compaction.rewrite(rejected, LakeZone.REJECTED, groups, read, "c1");
+    assertTrue(skipped.skipped() != null && skipped.skipped().startsWith("a run committed to it meanwhile"),
+        String.valueOf(skipped));
+    assertEquals(List.of("r2"), current(LakeZone.REJECTED));
+    assertEquals(List.of(), filesNamed("c1-part-compacted"), "the compacted file it wrote is deleted");
+
+    stageAll("r3", "2024-01-03");
+    publish("r3", RunMode.INCREMENTAL, List.of(raw("d.csv", "4")), List.of("2024-01-03"), lake.snapshots());
+    Compaction.Result done = Compaction.compact(tables, "c2").get(LakeZone.REJECTED.zoneName());
+    assertEquals(new Compaction.Result(1, 2, 2, null), done);
+    assertEquals(List.of("c2"), current(LakeZone.REJECTED));
   }
 
   @Test
