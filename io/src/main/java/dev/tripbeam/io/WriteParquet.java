@@ -14,6 +14,7 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -131,6 +132,31 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
   }
 
   /**
+   * A writer of a zone's Avro records into {@code file}, configured as the job writes the zone's files (Snappy, row
+   * groups of at most {@value #ROW_GROUP_BYTES} bytes, no dictionary for the layout's columns of distinct values): for
+   * rewriting a zone's rows outside the pipeline (the lake's compaction).
+   */
+  public static ParquetWriter<GenericRecord> recordWriter(OutputFile file, AvroRecords.Layout<?> layout)
+      throws IOException {
+    return configure(AvroParquetWriter.<GenericRecord>builder(file), layout)
+        .withSchema(layout.schema())
+        .withDataModel(GenericData.get())
+        .build();
+  }
+
+  private static <B extends ParquetWriter.Builder<?, B>> B configure(B builder, AvroRecords.Layout<?> layout) {
+    builder
+        .withConf(HadoopConf.hadoopCopy())
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withRowGroupSize(ROW_GROUP_BYTES);
+    for (String column : layout.distinctColumns()) {
+      builder.withDictionaryEncoding(column, false);
+    }
+    return builder;
+  }
+
+  /**
    * Parquet sink of values: the values travel to the writers with their own (fast) coder and are written through the
    * layout's direct columns when it has them, else as Avro records. The layout's columns of distinct values are written without a dictionary, which
    * ParquetIO's sink cannot be told (its configuration does not reach Parquet's per-column encoding properties).
@@ -149,26 +175,10 @@ public final class WriteParquet<T> extends PTransform<PCollection<T>, WriteFiles
     public void open(WritableByteChannel channel) throws IOException {
       ChannelOutputFile file = new ChannelOutputFile(channel);
       if (layout.directColumns() != null) {
-        direct = configure(DirectParquetWriter.builder(file, layout)).build();
+        direct = configure(DirectParquetWriter.builder(file, layout), layout).build();
       } else {
-        records =
-            configure(AvroParquetWriter.<GenericRecord>builder(file))
-                .withSchema(layout.schema())
-                .withDataModel(GenericData.get())
-                .build();
+        records = recordWriter(file, layout);
       }
-    }
-
-    private <B extends ParquetWriter.Builder<?, B>> B configure(B builder) {
-      builder
-          .withConf(HadoopConf.hadoopCopy())
-          .withCompressionCodec(CompressionCodecName.SNAPPY)
-          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-          .withRowGroupSize(ROW_GROUP_BYTES);
-      for (String column : layout.distinctColumns()) {
-        builder.withDictionaryEncoding(column, false);
-      }
-      return builder;
     }
 
     @Override

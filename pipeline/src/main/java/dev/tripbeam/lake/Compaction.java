@@ -1,21 +1,23 @@
 package dev.tripbeam.lake;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
 import dev.tripbeam.io.ChannelOutputFile;
+import dev.tripbeam.io.WriteParquet;
+import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.RewriteFiles;
@@ -26,18 +28,16 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * {@code --compactLake}: rewrites each partition of the lake's tables that holds several small files (of one table's
  * current snapshot: a pickup date of a partitioned zone, the whole of an unpartitioned one) into one file, as one
  * snapshot per table ({@code RewriteFiles}, operation {@code replace}, summary {@value TableCommit#RUN_ID}). The rows
- * are read through the table and written as the job writes the zone (its Avro layout, Snappy); a partition whose rows read differ
- * from its files' record counts is left alone. Checked against the snapshot it read: a run that committed the table
- * meanwhile makes the rewrite fail and the table is skipped, its files unchanged. Readers of older snapshots keep
+ * are read through the table and written with the job's own writer settings ({@link WriteParquet#recordWriter}); if
+ * the rows read differ from the files' record counts the command stops with an error and that table is unchanged.
+ * Checked against the snapshot it read: a run that committed the table meanwhile makes the rewrite fail and the
+ * table is skipped, its files unchanged. Readers of older snapshots keep
  * the replaced files until expiry. Input: the lake's tables; output: per table, the partitions and files rewritten.
  */
 public final class Compaction {
@@ -107,7 +107,7 @@ public final class Compaction {
 
   /**
    * One file of the rows of {@code files} (partition {@code date}, or "" for an unpartitioned zone), written as the
-   * job writes the zone (its Avro layout, Snappy, no field ids) and registered like the job's files.
+   * job writes the zone (its layout and writer settings, no field ids) and registered like the job's files.
    */
   private static DataFile merge(
       Table table, LakeZone zone, String date, List<DataFile> files, long snapshot, String runId) throws IOException {
@@ -118,12 +118,7 @@ public final class Compaction {
     Schema avro = zone.schema();
     long read = 0;
     try (WritableByteChannel channel = FileSystems.create(LakeFiles.resource(path), "application/octet-stream");
-        ParquetWriter<GenericData.Record> writer =
-            AvroParquetWriter.<GenericData.Record>builder(new ChannelOutputFile(channel))
-                .withSchema(avro)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withConf(new PlainParquetConfiguration(Map.of("parquet.avro.write-old-list-structure", "false")))
-                .build();
+        ParquetWriter<GenericRecord> writer = WriteParquet.recordWriter(new ChannelOutputFile(channel), zone.layout());
         CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot).where(rows).build()) {
       for (Record r : records) {
         writer.write(avroRecord(avro, r));
@@ -141,7 +136,7 @@ public final class Compaction {
   }
 
   /** A table row in the zone's Avro layout: times as micros (UTC, or New York wall clock), dates as epoch days. */
-  private static GenericData.Record avroRecord(Schema avro, Record row) {
+  private static GenericRecord avroRecord(Schema avro, Record row) {
     GenericData.Record out = new GenericData.Record(avro);
     for (Schema.Field f : avro.getFields()) {
       Object v = row.getField(f.name());

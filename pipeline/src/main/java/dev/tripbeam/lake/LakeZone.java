@@ -50,6 +50,17 @@ public enum LakeZone {
     return partitioned;
   }
 
+  /** The layout the job writes the zone's files with (its schema, its columns of distinct values). */
+  public AvroRecords.Layout<?> layout() {
+    return switch (this) {
+      case PROCESSED_TRIPS -> AvroRecords.processedTrips();
+      case ZONE_DAILY -> AvroRecords.zoneDaily();
+      case USER_DAILY -> AvroRecords.userDaily();
+      case ANOMALIES -> AvroRecords.anomalies();
+      case REJECTED -> AvroRecords.rejected();
+    };
+  }
+
   /** The folder of one pickup date's partition, relative to the zone's folder. */
   public static String partition(String date) {
     return PARTITION_COLUMN + "=" + date;

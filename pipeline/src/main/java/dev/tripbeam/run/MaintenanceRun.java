@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The lake's maintenance commands, each after rolling a pending publication forward. {@code --upgradeLake}: registers
  * the zone folders and old manifests of a lake of the folder format in its tables ({@link LakeUpgrade}). {@code
  * --cleanOrphans}: deletes the files no snapshot reaches, older than {@code --orphanMinAgeHours} ({@link
- * OrphanFiles}). {@code --compactLake}: rewrites partitions of several small files into one ({@link Compaction}). Input: a checked {@link RunRequest}; output: an {@link Outcome} whose summary counts files per table.
+ * OrphanFiles}). {@code --compactLake}: rewrites partitions of several small files into one ({@link Compaction}).
+ * Input: a checked {@link RunRequest}; output: an {@link Outcome} whose summary counts files per table.
  */
 final class MaintenanceRun {
   private MaintenanceRun() {}

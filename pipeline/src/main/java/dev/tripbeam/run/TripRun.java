@@ -41,6 +41,7 @@ public final class TripRun {
   private static Outcome serveOnly(RunRequest request, RunListener listener) {
     ServingStep serving = ServingStep.of(request);
     String output = request.options().getOutput();
+    String asOf = blankToNull(request.options().getAsOfRun());
     ServingLoader.Result loaded;
     try (IcebergLake tables = BatchRun.openTables(request)) {
       BatchRun.recover(new Publication(tables, ReportFiles::write), listener);
@@ -52,11 +53,10 @@ public final class TripRun {
         throw new UserError("no committed run in the lake at " + output + ": nothing to serve");
       }
       listener.phase("loading the serving database");
-      loaded = serving.level(tables, request.runId(), blankToNull(request.options().getAsOfRun()));
+      loaded = serving.level(tables, request.runId(), asOf);
     } catch (IOException e) {
       throw new UserError("cannot read the inputs or the lake at " + output + ": " + e.getMessage());
     }
-    String asOf = blankToNull(request.options().getAsOfRun());
     String summary =
         String.format(
             Locale.ROOT,

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -83,21 +84,17 @@ class ConcurrentRunsTest {
         + "read_parquet(" + TableFiles.of(lake, "aggregated/zone_daily/*") + ")"));
     assertEquals(List.of("0"), Outputs.query("select count(*) - count(distinct (user_id, pickup_date)) from "
         + "read_parquet(" + TableFiles.of(lake, "aggregated/user_daily/*") + ")"));
-    assertEquals(firstCommitted, previousSnapshotFingerprint(lake), "the first commit's rows come back by snapshot");
-    assertSparkReadsTheSameRows(lake);
+    Previous previous = previousSnapshot(lake);
+    assertEquals(firstCommitted, Outputs.query("select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by "
+        + "t::varchar), '')) from read_parquet(" + previous.files() + ", hive_partitioning=false) t").get(0),
+        "the first commit's rows come back by snapshot");
+    assertSparkReadsTheSameRows(lake, previous);
   }
 
-  private void assertSparkReadsTheSameRows(Path lake) throws Exception {
+  private void assertSparkReadsTheSameRows(Path lake, Previous previous) throws Exception {
     Path spark = tmp.resolve("spark");
     List<String> tables = new ArrayList<>(Stream.of(LakeZone.values()).map(LakeZone::zoneName).toList());
-    long parent;
-    List<String> parentFiles;
-    try (IcebergLake lakeTables = IcebergLake.open(null, "tripbeam", new LakeLayout(lake.toString()))) {
-      parent = lakeTables.existing(LakeZone.ZONE_DAILY).currentSnapshot().parentId();
-      parentFiles = new ArrayList<>();
-      lakeTables.filesByDate(LakeZone.ZONE_DAILY, parent).values().forEach(parentFiles::addAll);
-    }
-    String past = "zone_daily@" + parent;
+    String past = "zone_daily@" + previous.id();
     tables.add(past);
     Map<String, Long> counted = SparkTables.copy(lake, spark, tables);
     System.out.println("ConcurrentRunsTest: Spark read " + counted);
@@ -105,8 +102,7 @@ class ConcurrentRunsTest {
       String files = TableFiles.of(lake, zone.location() + (zone.partitioned() ? "/*" : ""));
       assertSameRows(spark.resolve(zone.zoneName()), files, counted.get(zone.zoneName()), zone.zoneName());
     }
-    String listed = String.join(", ", parentFiles.stream().map(f -> "'" + f + "'").toList());
-    assertSameRows(spark.resolve(past), "[" + listed + "]", counted.get(past), "zone_daily VERSION AS OF the parent");
+    assertSameRows(spark.resolve(past), previous.files(), counted.get(past), "zone_daily VERSION AS OF the parent");
     assertTrue(counted.get("processed_trips") > 30_000, "the trips: " + counted);
   }
 
@@ -137,16 +133,15 @@ class ConcurrentRunsTest {
     };
   }
 
-  /** DuckDB's fingerprint of zone_daily as the snapshot before the current one lists it. */
-  private static String previousSnapshotFingerprint(Path lake) throws Exception {
+  /** zone_daily's snapshot before the current one: its id, and its files as a {@code read_parquet} list. */
+  private record Previous(long id, String files) {}
+
+  private static Previous previousSnapshot(Path lake) throws Exception {
     try (IcebergLake tables = IcebergLake.open(null, "tripbeam", new LakeLayout(lake.toString()))) {
-      Table table = tables.existing(LakeZone.ZONE_DAILY);
-      long parent = table.currentSnapshot().parentId();
+      long parent = tables.existing(LakeZone.ZONE_DAILY).currentSnapshot().parentId();
       List<String> files = new ArrayList<>();
       tables.filesByDate(LakeZone.ZONE_DAILY, parent).values().forEach(files::addAll);
-      String list = String.join(", ", files.stream().map(f -> "'" + f + "'").toList());
-      return Outputs.query("select count(*), md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) "
-          + "from read_parquet([" + list + "], hive_partitioning=false) t").get(0);
+      return new Previous(parent, files.stream().map(f -> "'" + f + "'").collect(Collectors.joining(", ", "[", "]")));
     }
   }
 
