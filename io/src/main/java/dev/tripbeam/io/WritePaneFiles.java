@@ -3,7 +3,6 @@ package dev.tripbeam.io;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.coders.Coder;
@@ -13,8 +12,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.TextIO;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
@@ -42,11 +39,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * only once the checkpoint holding the pane has completed, so a pane's file appears only after the checkpoint that
  * covers it; a job restored from that checkpoint (or a later savepoint) writes the buffered panes again under the
  * same names, which replaces them with equal content, and never sees the elements of a completed pane again. A
- * file is written under {@code tempDirectory} and renamed into place, so readers never see a partial file. With
- * {@link #replacingEarlierPanes()} a window's files replace the files the partition held before (for windows that
- * fire once, a day's whole result). Options: the directory, its temporary directory, the sink and file suffix, the
- * partition column. Metrics: counters {@code files} and {@code rows} in namespace {@value #STEP}, counted as each
- * pane is named, once per pane (Beam's Flink runner reports no metrics of a stable-input step: it processes the
+ * file is written under {@code tempDirectory} and renamed into place, so readers never see a partial file; committing
+ * the written files to a table is the next step's. Options: the directory, its temporary directory, the sink and file
+ * suffix, the partition column. Metrics: counters {@code files} and {@code rows} in namespace {@value #STEP}, counted
+ * as each pane is named, once per pane (Beam's Flink runner reports no metrics of a stable-input step: it processes the
  * buffered panes outside the bundle whose metrics it publishes).
  */
 public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollection<String>> {
@@ -63,7 +59,6 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
   private final String suffix;
   private final @Nullable String partitionColumn;
   private final @Nullable SerializableFunction<T, String> partitionValue;
-  private final boolean replace;
 
   private WritePaneFiles(
       String directory,
@@ -71,35 +66,28 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
       SinkFactory<T> sink,
       String suffix,
       @Nullable String partitionColumn,
-      @Nullable SerializableFunction<T, String> partitionValue,
-      boolean replace) {
+      @Nullable SerializableFunction<T, String> partitionValue) {
     this.directory = directory;
     this.tempDirectory = tempDirectory;
     this.sink = sink;
     this.suffix = suffix;
     this.partitionColumn = partitionColumn;
     this.partitionValue = partitionValue;
-    this.replace = replace;
   }
 
   /** Snappy Parquet files of the layout's columns, as the batch job writes them. */
   public static <T> WritePaneFiles<T> parquet(String directory, String tempDirectory, AvroRecords.Layout<T> layout) {
     return new WritePaneFiles<>(
-        directory, tempDirectory, () -> new WriteParquet.LayoutSink<>(layout), "parquet", null, null, false);
+        directory, tempDirectory, () -> new WriteParquet.LayoutSink<>(layout), "parquet", null, null);
   }
 
   /** Text files, a line per value. */
   public static WritePaneFiles<String> text(String directory, String tempDirectory, String suffix) {
-    return new WritePaneFiles<>(directory, tempDirectory, TextIO::sink, suffix, null, null, false);
+    return new WritePaneFiles<>(directory, tempDirectory, TextIO::sink, suffix, null, null);
   }
 
   public WritePaneFiles<T> partitionedBy(String column, SerializableFunction<T, String> value) {
-    return new WritePaneFiles<>(directory, tempDirectory, sink, suffix, column, value, replace);
-  }
-
-  /** A pane's file replaces every other pane file of its partition (each window fires once: its whole result). */
-  public WritePaneFiles<T> replacingEarlierPanes() {
-    return new WritePaneFiles<>(directory, tempDirectory, sink, suffix, partitionColumn, partitionValue, true);
+    return new WritePaneFiles<>(directory, tempDirectory, sink, suffix, column, value);
   }
 
   @Override
@@ -116,7 +104,7 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
         .apply("GroupPaneByPartition", GroupByKey.create())
         .apply("NamePaneFile", ParDo.of(new NameFn<T>()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IterableCoder.of(coder)))
-        .apply("WritePaneFile", ParDo.of(new WriteFn<>(directory, tempDirectory, sink, suffix, replace)))
+        .apply("WritePaneFile", ParDo.of(new WriteFn<>(directory, tempDirectory, sink, suffix)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -149,21 +137,18 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
     private final String tempDirectory;
     private final SinkFactory<T> sink;
     private final String suffix;
-    private final boolean replace;
-    WriteFn(String directory, String tempDirectory, SinkFactory<T> sink, String suffix, boolean replace) {
+
+    WriteFn(String directory, String tempDirectory, SinkFactory<T> sink, String suffix) {
       this.directory = directory;
       this.tempDirectory = tempDirectory;
       this.sink = sink;
       this.suffix = suffix;
-      this.replace = replace;
     }
 
     @RequiresStableInput
     @ProcessElement
     public void process(@Element KV<String, Iterable<T>> pane, OutputReceiver<String> out) throws IOException {
       String path = directory + "/" + pane.getKey() + "." + suffix;
-      String folder = path.substring(0, path.lastIndexOf('/'));
-      String name = path.substring(path.lastIndexOf('/') + 1);
       ResourceId target = FileSystems.matchNewResource(path, false);
       ResourceId temp = FileSystems.matchNewResource(tempDirectory + "/" + UUID.randomUUID() + "." + suffix, false);
       FileIO.Sink<T> writer = sink.create();
@@ -175,16 +160,6 @@ public final class WritePaneFiles<T> extends PTransform<PCollection<T>, PCollect
         writer.flush();
       }
       FileSystems.rename(List.of(temp), List.of(target), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-      if (replace) {
-        List<ResourceId> earlier = new ArrayList<>();
-        MatchResult listed = FileSystems.match(folder + "/pane-*." + suffix, EmptyMatchTreatment.ALLOW);
-        for (MatchResult.Metadata m : listed.metadata()) {
-          if (!m.resourceId().getFilename().equals(name)) {
-            earlier.add(m.resourceId());
-          }
-        }
-        FileSystems.delete(earlier, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
-      }
       out.output(target.toString());
     }
   }

@@ -5,6 +5,8 @@ import dev.tripbeam.io.InputFormat;
 import dev.tripbeam.io.ReadTripEvents;
 import dev.tripbeam.io.WatchTripFiles;
 import dev.tripbeam.io.WritePaneFiles;
+import dev.tripbeam.lake.CommitPaneFiles;
+import dev.tripbeam.lake.LakeAddress;
 import dev.tripbeam.lake.LakeLayout;
 import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.model.CheckedTrip;
@@ -56,14 +58,15 @@ import org.joda.time.Duration;
  *
  * <p>Input: a Kafka topic of app-format JSON lines ({@link ReadTripEvents}) or the raw files that land under a watched
  * prefix ({@link WatchTripFiles}), and the zone table. The same steps as the batch job check, deduplicate ({@link
- * DeduplicateTripStream}, the stream's form of the batch copy rules), enrich and aggregate. Outputs under {@code
- * --output}, in the batch job's zones and schemas: per New York pickup day, once the watermark has passed the day's end
- * plus {@code --allowedLateness}, that day's {@code zone_daily}, {@code user_daily} and {@code anomalies} files
- * (replacing what the partition held); every {@code --paneInterval} a file per pickup date of the processed trips that
- * arrived, a file of the rejected records (with {@code late_trip} for trips after their day closed) and {@code
- * _streaming/counts/pane-*.tsv} with the counts of the pane (label, tab, count: {@code read_rows}, {@code
- * duplicates.*}, {@code rejected.<reason>}). Files appear only after the checkpoint that covers them ({@link
- * WritePaneFiles}). Options: {@link dev.tripbeam.options.TripStreamingOptions}, the output and zone options. Builds
+ * DeduplicateTripStream}, the stream's form of the batch copy rules), enrich and aggregate. Outputs: the lake's zone
+ * tables, in the batch job's schemas, committed every {@code --commitInterval} ({@link CommitPaneFiles}): per New York
+ * pickup day, once the watermark has passed the day's end plus {@code --allowedLateness}, that day's {@code
+ * zone_daily}, {@code user_daily} and {@code anomalies} (replacing the day's partition); every {@code --paneInterval}
+ * a file per pickup date of the processed trips that arrived and a file of the rejected records (with {@code
+ * late_trip} for trips after their day closed), appended; and {@code _streaming/counts/pane-*.tsv} with the counts of
+ * the pane (label, tab, count: {@code read_rows}, {@code duplicates.*}, {@code rejected.<reason>}). Files are written
+ * only after the checkpoint that covers them ({@link WritePaneFiles}). Options: {@link
+ * dev.tripbeam.options.TripStreamingOptions}, the output, catalog and zone options. Builds
  * only: {@code dev.tripbeam.run.StreamingRun} checks the source and runs it.
  */
 public final class StreamingGraph {
@@ -155,14 +158,14 @@ public final class StreamingGraph {
       userDaily.apply("UpsertUserDaily", UpsertServingRows.userDaily(url, options.getServingSecretArn()));
       zoneDaily.apply("UpsertZoneDaily", UpsertServingRows.zoneDaily(url, options.getServingSecretArn()));
     }
-    LakeLayout layout = request.layout();
     writeZones(
         enriched,
         zoneDaily.apply("SelectClosedZoneDays", SelectClosedDays.of()),
         closedUserDays,
         anomalies,
         rejected,
-        layout);
+        request);
+    LakeLayout layout = request.layout();
     PCollection<KV<String, Long>> counts =
         countPanes(side.get(SelectRejectedAndCounts.COUNTS), side.get(SelectRejectedAndCounts.REJECTED), paneInterval);
     counts
@@ -177,38 +180,72 @@ public final class StreamingGraph {
     return layout.streaming() + "/tmp";
   }
 
-  /** Every zone's pane files into the lake; a day's aggregates replace what its partition held. */
+  /**
+   * Every zone's pane files into the lake, committed to the zones' tables every {@code --commitInterval}: the
+   * processed trips and rejected records appended, a closed day's aggregates replacing the day's partition.
+   */
   private static void writeZones(
       PCollection<EnrichedTrip> enriched,
       PCollection<ZoneDaily> zoneDaily,
       PCollection<UserDaily> userDaily,
       PCollection<FareAnomaly> anomalies,
       PCollection<RejectedRecord> rejected,
-      LakeLayout layout) {
-    enriched.apply(
-        "WriteProcessedTrips",
-        zoneWriter(layout, LakeZone.PROCESSED_TRIPS, AvroRecords.processedTrips())
-            .partitionedBy(PARTITION_COLUMN, EnrichedTrip::getPickupDate));
-    zoneDaily.apply(
-        "WriteZoneDaily",
-        zoneWriter(layout, LakeZone.ZONE_DAILY, AvroRecords.zoneDaily())
-            .partitionedBy(PARTITION_COLUMN, ZoneDaily::getPickupDate)
-            .replacingEarlierPanes());
-    userDaily.apply(
-        "WriteUserDaily",
-        zoneWriter(layout, LakeZone.USER_DAILY, AvroRecords.userDaily())
-            .partitionedBy(PARTITION_COLUMN, UserDaily::getPickupDate)
-            .replacingEarlierPanes());
-    anomalies.apply(
-        "WriteFareAnomalies",
-        zoneWriter(layout, LakeZone.ANOMALIES, AvroRecords.anomalies())
-            .partitionedBy(PARTITION_COLUMN, FareAnomaly::getPickupDate)
-            .replacingEarlierPanes());
-    rejected.apply("WriteRejectedTrips", zoneWriter(layout, LakeZone.REJECTED, AvroRecords.rejected()));
+      RunRequest request) {
+    Tables tables = new Tables(request);
+    enriched
+        .apply(
+            "WriteProcessedTrips",
+            tables.writer(LakeZone.PROCESSED_TRIPS, AvroRecords.processedTrips())
+                .partitionedBy(PARTITION_COLUMN, EnrichedTrip::getPickupDate))
+        .apply("CommitProcessedTrips", tables.appending(LakeZone.PROCESSED_TRIPS));
+    zoneDaily
+        .apply(
+            "WriteZoneDaily",
+            tables.writer(LakeZone.ZONE_DAILY, AvroRecords.zoneDaily())
+                .partitionedBy(PARTITION_COLUMN, ZoneDaily::getPickupDate))
+        .apply("CommitZoneDaily", tables.replacingDays(LakeZone.ZONE_DAILY));
+    userDaily
+        .apply(
+            "WriteUserDaily",
+            tables.writer(LakeZone.USER_DAILY, AvroRecords.userDaily())
+                .partitionedBy(PARTITION_COLUMN, UserDaily::getPickupDate))
+        .apply("CommitUserDaily", tables.replacingDays(LakeZone.USER_DAILY));
+    anomalies
+        .apply(
+            "WriteFareAnomalies",
+            tables.writer(LakeZone.ANOMALIES, AvroRecords.anomalies())
+                .partitionedBy(PARTITION_COLUMN, FareAnomaly::getPickupDate))
+        .apply("CommitFareAnomalies", tables.replacingDays(LakeZone.ANOMALIES));
+    rejected
+        .apply("WriteRejectedTrips", tables.writer(LakeZone.REJECTED, AvroRecords.rejected()))
+        .apply("CommitRejectedTrips", tables.appending(LakeZone.REJECTED));
   }
 
-  private static <T> WritePaneFiles<T> zoneWriter(LakeLayout layout, LakeZone zone, AvroRecords.Layout<T> records) {
-    return WritePaneFiles.parquet(layout.zone(zone), temp(layout), records);
+  /** The zones' pane writers and table committers of one request. */
+  private record Tables(RunRequest request, LakeLayout layout, LakeAddress address, Duration interval) {
+    Tables(RunRequest request) {
+      this(
+          request,
+          request.layout(),
+          request.lakeAddress(),
+          StreamDurations.parse("commitInterval", request.options().getCommitInterval()));
+    }
+
+    <T> WritePaneFiles<T> writer(LakeZone zone, AvroRecords.Layout<T> records) {
+      return WritePaneFiles.parquet(layout.zone(zone), temp(layout), records);
+    }
+
+    CommitPaneFiles appending(LakeZone zone) {
+      return CommitPaneFiles.appending(address, zone, interval, request.runId(), expireDays());
+    }
+
+    CommitPaneFiles replacingDays(LakeZone zone) {
+      return CommitPaneFiles.replacingDays(address, zone, interval, request.runId(), expireDays());
+    }
+
+    private int expireDays() {
+      return request.options().getExpireSnapshotsDays();
+    }
   }
 
   /** The pane's counts: the steps' own and the rejected records per reason, summed per label. */

@@ -15,9 +15,12 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableScan;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -31,9 +34,11 @@ public final class IcebergLake implements AutoCloseable {
   private final CatalogLock lock;
   private final Namespace namespace;
   private final LakeLayout layout;
+  private final String shownCatalog;
 
-  private IcebergLake(Catalog catalog, CatalogLock lock, Namespace namespace, LakeLayout layout) {
+  private IcebergLake(Catalog catalog, CatalogLock lock, Namespace namespace, LakeLayout layout, String shownCatalog) {
     this.catalog = catalog;
+    this.shownCatalog = shownCatalog;
     this.lock = lock;
     this.namespace = namespace;
     this.layout = layout;
@@ -52,7 +57,8 @@ public final class IcebergLake implements AutoCloseable {
     CatalogLock lock = CatalogLock.of(url);
     try {
       // Opening creates the catalog's own tables in a new database: a write.
-      return new IcebergLake(lock.hold(() -> LakeCatalog.forLake(url, layout)), lock, Namespace.of(namespace), layout);
+      Catalog opened = lock.hold(() -> LakeCatalog.forLake(url, layout));
+      return new IcebergLake(opened, lock, Namespace.of(namespace), layout, LakeCatalog.shown(url) + " (" + namespace + ")");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot lock the lake's catalog " + LakeCatalog.shown(url) + ": " + e.getMessage());
     }
@@ -61,6 +67,11 @@ public final class IcebergLake implements AutoCloseable {
   /** Runs {@code work}, which writes to the catalog, while no other process writes to it. */
   <T> T writing(CatalogLock.Work<T> work) throws IOException {
     return lock.hold(work);
+  }
+
+  /** The catalog's URL without what follows '?', and the namespace, as lines may show them. */
+  public String shownCatalog() {
+    return shownCatalog;
   }
 
   public LakeLayout layout() {
@@ -141,12 +152,17 @@ public final class IcebergLake implements AutoCloseable {
 
   /** The data files a snapshot of {@code table} lists (its current one when null); none for a table without one. */
   static List<DataFile> dataFiles(@Nullable Table table, @Nullable Long snapshot) {
+    return dataFiles(table, snapshot, Expressions.alwaysTrue());
+  }
+
+  /** {@link #dataFiles(Table, Long)} of the partitions that may hold rows matching {@code rows}. */
+  static List<DataFile> dataFiles(@Nullable Table table, @Nullable Long snapshot, Expression rows) {
     List<DataFile> files = new ArrayList<>();
     if (table == null || table.currentSnapshot() == null) {
       return files;
     }
-    try (CloseableIterable<FileScanTask> tasks =
-        snapshot == null ? table.newScan().planFiles() : table.newScan().useSnapshot(snapshot).planFiles()) {
+    TableScan scan = table.newScan().filter(rows);
+    try (CloseableIterable<FileScanTask> tasks = (snapshot == null ? scan : scan.useSnapshot(snapshot)).planFiles()) {
       tasks.forEach(t -> files.add(t.file()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

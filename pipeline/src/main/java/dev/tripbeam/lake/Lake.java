@@ -108,7 +108,7 @@ public final class Lake {
    * deletes every file no remaining snapshot reaches (its incremental clean-up, used when none is named, keeps a
    * replaced file until the snapshot that replaced it expires too).
    */
-  private static void expire(Table table, long cutoff) {
+  static void expire(Table table, long cutoff) {
     ExpireSnapshots expire = table.expireSnapshots().expireOlderThan(cutoff);
     boolean any = false;
     for (Snapshot s : table.snapshots()) {

@@ -130,12 +130,9 @@ public final class OptionChecks {
     }
     absoluteOutput(options);
     TripS3Options.apply(options);
-    if (StreamDurations.parse("checkpointInterval", options.getCheckpointInterval()).getMillis() < 1_000) {
-      throw new IllegalArgumentException("--checkpointInterval must be at least 1s");
-    }
-    if (StreamDurations.parse("paneInterval", options.getPaneInterval()).getMillis() < 1_000) {
-      throw new IllegalArgumentException("--paneInterval must be at least 1s");
-    }
+    atLeastOneSecond("checkpointInterval", options.getCheckpointInterval());
+    atLeastOneSecond("paneInterval", options.getPaneInterval());
+    atLeastOneSecond("commitInterval", options.getCommitInterval());
     StreamDurations.parse("allowedLateness", options.getAllowedLateness());
     StreamDurations.parse("maxOutOfOrderness", options.getMaxOutOfOrderness());
     if (isBlank(options.getCheckpointPath())) {
@@ -241,6 +238,12 @@ public final class OptionChecks {
     absoluteOutput(options);
     TripS3Options.apply(options);
     checkRunId(options);
+  }
+
+  private static void atLeastOneSecond(String option, String value) {
+    if (StreamDurations.parse(option, value).getMillis() < 1_000) {
+      throw new IllegalArgumentException("--" + option + " must be at least 1s");
+    }
   }
 
   private static boolean isBlank(String s) {

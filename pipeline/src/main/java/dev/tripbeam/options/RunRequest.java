@@ -1,6 +1,7 @@
 package dev.tripbeam.options;
 
 import dev.tripbeam.lake.IcebergLake;
+import dev.tripbeam.lake.LakeAddress;
 import dev.tripbeam.lake.LakeLayout;
 import dev.tripbeam.lake.RunMode;
 import java.util.SortedSet;
@@ -35,7 +36,12 @@ public record RunRequest(Action action, RunMode mode, SortedSet<String> reproces
    * @throws IllegalArgumentException with a one-line message when it cannot be opened
    */
   public IcebergLake openTables() {
-    return IcebergLake.open(options.getCatalog(), options.getCatalogNamespace(), layout());
+    return lakeAddress().open();
+  }
+
+  /** Where the lake's tables are, for a job's workers. */
+  public LakeAddress lakeAddress() {
+    return new LakeAddress(options.getCatalog(), options.getCatalogNamespace(), options.getOutput());
   }
 
   public String runId() {

@@ -78,6 +78,15 @@ public interface TripStreamingOptions extends StreamingOptions {
   void setCheckpointInterval(String value);
 
   @Description(
+      "How often the streaming job commits the files it wrote to the lake's Iceberg tables: one snapshot per table "
+          + "with what arrived since the last commit (a table's readers see a pane's rows after the checkpoint that "
+          + "covers it and the next commit). Each commit rewrites the table's metadata, so minutes suit a lake.")
+  @Default.String("1m")
+  String getCommitInterval();
+
+  void setCommitInterval(String value);
+
+  @Description(
       "Where checkpoints go (a local folder or s3://bucket/prefix); default <output>/_streaming/checkpoints. A job "
           + "restarted from one of them (--savepointPath=DIR/<job id>/chk-N) or from a savepoint resumes exactly.")
   String getCheckpointPath();

@@ -1,10 +1,13 @@
 package dev.tripbeam.run;
 
 import dev.tripbeam.graph.StreamingGraph;
+import dev.tripbeam.lake.IcebergLake;
+import dev.tripbeam.lake.LakeZone;
 import dev.tripbeam.model.CheckedTrip;
 import dev.tripbeam.model.Zone;
 import dev.tripbeam.options.RunRequest;
 import dev.tripbeam.options.TripPipelineOptions;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,8 +22,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * The streaming job's run: checks its source (a Kafka topic the brokers have, or a prefix to watch), builds the graph
- * ({@link StreamingGraph}), starts it and waits for it to end (cancelled, stopped with a savepoint, failed). Input: a
+ * The streaming job's run: checks its source (a Kafka topic the brokers have, or a prefix to watch) and the lake's
+ * catalog (creating the zones' tables), builds the graph ({@link StreamingGraph}), starts it and waits for it to end (cancelled, stopped with a savepoint, failed). Input: a
  * checked {@link RunRequest}; output: the {@link Outcome} with the job's final state.
  */
 public final class StreamingRun {
@@ -54,6 +57,7 @@ public final class StreamingRun {
       checkTopic(options.getKafkaBootstrapServers(), options.getKafkaTopic());
       from = "Kafka topic " + options.getKafkaTopic() + " at " + options.getKafkaBootstrapServers();
     }
+    from += "; committed to the tables of " + ensureTables(request) + " every " + options.getCommitInterval();
     ServingStep serving = ServingStep.of(request);
     if (serving != null) {
       serving.migrate();
@@ -94,6 +98,21 @@ public final class StreamingRun {
             ? String.format(Locale.ROOT, "tripbeam stream %s: submitted, running detached%n", request.runId())
             : String.format(Locale.ROOT, "tripbeam stream %s: ended in state %s%n", request.runId(), state);
     return new Outcome(null, result, null, summary, null);
+  }
+
+  /**
+   * Opens the lake's catalog and creates the zones' tables a first commit would need, so that a catalog the job cannot
+   * use stops it here with one line rather than in its committers; returns the catalog as it may be shown.
+   */
+  private static String ensureTables(RunRequest request) {
+    try (IcebergLake lake = request.openTables()) {
+      for (LakeZone zone : LakeZone.values()) {
+        lake.ensure(zone);
+      }
+      return lake.shownCatalog();
+    } catch (IOException | RuntimeException e) {
+      throw new UserError("cannot use the lake's catalog: " + e.getMessage());
+    }
   }
 
   /**

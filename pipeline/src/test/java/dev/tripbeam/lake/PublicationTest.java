@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tripbeam.report.ReportFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +19,8 @@ import java.util.stream.Stream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.io.LocalOutputFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,33 +59,8 @@ class PublicationTest {
     }
     for (String folder : folders) {
       Path file = tmp.resolve("_temporary").resolve(runId).resolve("out").resolve(folder).resolve("part-0.parquet");
-      Files.createDirectories(file.getParent());
-      try (ParquetWriter<GenericRecord> one =
-          AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file)).withSchema(zone.schema()).build()) {
-        one.write(row(zone.schema(), folder));
-      }
+      ZoneRows.write(file, zone, folder.contains("=") ? folder.substring(folder.indexOf('=') + 1) : null, 1);
     }
-  }
-
-  /** One row of any values (the test follows files), its pickup date the folder's. */
-  private static GenericRecord row(Schema schema, String folder) {
-    GenericData.Record row = new GenericData.Record(schema);
-    for (Schema.Field f : schema.getFields()) {
-      Schema type = f.schema().isUnion() ? f.schema().getTypes().get(1) : f.schema();
-      Object value =
-          switch (type.getType()) {
-            case STRING -> "x";
-            case INT -> f.name().equals(LakeZone.PARTITION_COLUMN)
-                ? (int) LocalDate.parse(folder.substring(folder.indexOf('=') + 1)).toEpochDay() : 0;
-            case LONG -> 0L;
-            case DOUBLE -> 0.0;
-            case FLOAT -> 0.0f;
-            case BOOLEAN -> false;
-            default -> null;
-          };
-      row.put(f.name(), value);
-    }
-    return row;
   }
 
   private RawFile raw(String name, String content) throws Exception {

@@ -1,6 +1,7 @@
 package dev.tripbeam.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tripbeam.fixtures.ForkedRun;
@@ -14,6 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +49,7 @@ class StreamingFilesTest {
   private StreamingJob start(Path raw, Path output, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of(
         "--streaming=true", "--input=" + raw, "--inputFormat=app", "--pollInterval=1s", "--paneInterval=2s",
-        "--checkpointInterval=2s", "--parallelism=2"));
+        "--checkpointInterval=2s", "--commitInterval=2s", "--parallelism=2"));
     for (String e : extra) {
       String name = e.substring(0, e.indexOf('=') + 1);
       args.removeIf(a -> a.startsWith(name));
@@ -96,6 +100,11 @@ class StreamingFilesTest {
         () -> StreamOutputs.processedRows(output));
     stream.awaitReconciled();
     StreamOutputs.assertEqualToBatch(batch, output, openDay);
+    Map<String, SortedSet<String>> commits = StreamOutputs.tableCommits(output);
+    assertEquals(Set.of("stream", "files<=1"), Set.copyOf(commits.get("zone_daily")), "a closed day is one file");
+    assertEquals(Set.of("stream", "files<=1"), Set.copyOf(commits.get("user_daily")), commits.toString());
+    assertTrue(commits.get("processed_trips").contains("stream"), commits.toString());
+    assertTrue(Set.of("stream", "compact").containsAll(commits.get("rejected")), commits.toString());
     long batchDuplicates = run.report().at("/counts/duplicates").asLong();
 
     // A file lands (written under a marker name, then renamed): a late trip, a malformed row, a recent trip twice.
@@ -109,8 +118,7 @@ class StreamingFilesTest {
     stream.awaitCount("the late trip counted", 1, () -> StreamOutputs.counts(output).getOrDefault("rejected.late_trip", 0L));
     stream.awaitReconciled();
     assertEquals(List.of(late), rejected(output, "late_trip"), "the late trip, with its raw line");
-    List<String> unparseable = new ArrayList<>(Outputs.query("select raw from read_parquet('" + batch
-        + "/rejected/*.parquet') where reason = 'unparseable' order by raw"));
+    List<String> unparseable = new ArrayList<>(Outputs.rejectedRaw(batch, "unparseable"));
     unparseable.add("{broken");
     unparseable.sort(null);
     assertEquals(unparseable, rejected(output, "unparseable"), "the batch's unparseable rows and the broken line");
@@ -177,8 +185,7 @@ class StreamingFilesTest {
   }
 
   private static List<String> rejected(Path output, String reason) throws Exception {
-    return Outputs.query(
-        "select raw from read_parquet('" + output + "/rejected/*.parquet') where reason = '" + reason + "' order by raw");
+    return Outputs.rejectedRaw(output, reason);
   }
 
   /** The newest completed checkpoint folder ({@code chk-N} with its metadata) under the job's checkpoint folder. */

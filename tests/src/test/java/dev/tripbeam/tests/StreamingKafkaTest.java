@@ -80,7 +80,7 @@ class StreamingKafkaTest {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--streaming=true", "--kafkaTopic=" + TOPIC, "--paneInterval=2s", "--checkpointInterval=2s",
+                "--streaming=true", "--kafkaTopic=" + TOPIC, "--paneInterval=2s", "--checkpointInterval=2s", "--commitInterval=2s",
                 "--parallelism=2"));
     for (String e : extra) {
       String name = e.substring(0, e.indexOf('=') + 1);
@@ -275,11 +275,7 @@ class StreamingKafkaTest {
   }
 
   private List<String> rejected(String reason) throws Exception {
-    if (!Files.isDirectory(output.resolve("rejected"))) {
-      return List.of();
-    }
-    return Outputs.query(
-        "select raw from read_parquet('" + output + "/rejected/*.parquet') where reason = '" + reason + "' order by raw");
+    return Outputs.rejectedRaw(output, reason);
   }
 
   /** Stops the job with a savepoint through Flink's REST API and returns the savepoint's location. */

@@ -74,7 +74,7 @@ class StreamingServingTest {
             "",
             List.of(
                 "--streaming=true", "--input=" + raw, "--inputFormat=app", "--pollInterval=1s", "--paneInterval=2s",
-                "--checkpointInterval=2s", "--parallelism=2", "--servingJdbcUrl=" + pg.jdbcUrl()),
+                "--checkpointInterval=2s", "--commitInterval=2s", "--parallelism=2", "--servingJdbcUrl=" + pg.jdbcUrl()),
             Map.of("PGUSER", LocalPostgres.USER, "PGPASSWORD", password));
     Files.copy(batchInput.resolve("part-0.jsonl"), raw.resolve("part-0.jsonl"));
     stream.await(
