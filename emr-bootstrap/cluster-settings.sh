@@ -4,14 +4,17 @@
 # same cluster (one source of truth): the pinned release, the instance fleets (instance-fleets.json), the
 # classifications (configurations.json), managed scaling, idle auto-termination, the roles, the security
 # configuration, one step at a time, the tags. Settings come from the environment; SUBNET_IDS has no default.
-# Defines: RELEASE_LABEL, FLINK_VERSION, REGION and the settings below; render_cluster_files DIR writes the rendered
-# fleets and configurations into DIR and sets FLEETS_FILE and CONFIGURATIONS_FILE.
+# Defines: RELEASE_LABEL and the settings below; cluster_settings_check PROGRAM checks them and sets FLINK_VERSION and
+# REGION (aws-call.sh's aws_region); render_cluster_files DIR writes the rendered fleets and configurations into DIR
+# and sets FLEETS_FILE and CONFIGURATIONS_FILE.
 
 # Pinned to the runner: beam-runners-flink-1.19 needs Flink 1.19 (emr-7.4.0 and emr-7.5.0 ship 1.19.1; emr-7.6.0
 # and later ship 1.20, which a 1.19 client cannot submit to). A test checks this label against the pom's runner.
 RELEASE_LABEL=emr-7.5.0
 
-REGION=${AWS_REGION:-us-east-1}
+# shellcheck source=aws-call.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/aws-call.sh"
+
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
 CLUSTER_NAME=${CLUSTER_NAME:-tripbeam}
 SUBNET_IDS=${SUBNET_IDS:-}
@@ -41,6 +44,7 @@ cluster_settings_check() {
     echo "$program: set SUBNET_IDS to your VPC's subnets, comma-separated (several zones let the fleets find capacity; got '${SUBNET_IDS}')" >&2
     exit 2
   fi
+  aws_region
 }
 
 # render_cluster_files DIR: the fleets and the classifications with this run's bucket, in DIR.

@@ -5,13 +5,14 @@
 #   create-catalog.sh [--dry-run]   --dry-run prints the exact aws CLI call and calls nothing
 #   create-catalog.sh --help        this text
 # Settings (environment): LAKE (required: the lake root tripbeam writes, s3://BUCKET/PREFIX), DATABASE (default
-# tripbeam, the job's default --catalogNamespace), AWS_REGION (default us-east-1).
+# tripbeam, the job's default --catalogNamespace), AWS_REGION (default: AWS_DEFAULT_REGION, the
+# profile's region, us-east-1).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
-dry_run_args create-catalog 8 "$@"
+dry_run_args create-catalog "$@"
 
 LAKE=${LAKE:-}
 case "$LAKE" in
@@ -22,9 +23,9 @@ DATABASE=${DATABASE:-tripbeam}
 case "$DATABASE" in
   *[!A-Za-z0-9_]*|'') echo "create-catalog: DATABASE takes letters, digits and '_' (got '$DATABASE')" >&2; exit 2 ;;
 esac
-REGION=${AWS_REGION:-us-east-1}
+aws_region
 
-if ! $DRY_RUN && aws glue get-database --region "$REGION" --name "$DATABASE" > /dev/null 2>&1; then
+if ! $DRY_RUN && aws glue get-database --region "$REGION" --name "$DATABASE" --output json > /dev/null 2>&1; then
   echo "create-catalog: the Glue database $DATABASE exists"
   exit 0
 fi

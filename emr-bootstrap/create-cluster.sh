@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
-dry_run_args create-cluster 13 "$@"
+dry_run_args create-cluster "$@"
 
 # shellcheck source=cluster-settings.sh
 source "$HERE/cluster-settings.sh"

@@ -10,14 +10,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
-dry_run_args create-security-configuration 7 "$@"
-REGION=${AWS_REGION:-us-east-1}
+dry_run_args create-security-configuration "$@"
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
 SECURITY_CONFIGURATION=${SECURITY_CONFIGURATION:-tripbeam}
 case "${LAKE_KEY_ARN:-}" in
   arn:aws*:kms:*:key/?*) ;;
   *) echo "create-security-configuration: set LAKE_KEY_ARN to the lake's KMS key ARN (got '${LAKE_KEY_ARN:-}')" >&2; exit 2 ;;
 esac
+aws_region
 RENDERED=${TMPDIR:-/tmp}/tripbeam-security-configuration.json
 sed -e "s|LAKE_KEY_ARN|$LAKE_KEY_ARN|g" -e "s/LAKE_BUCKET/$LAKE_BUCKET/g" "$HERE/security-configuration.json" > "$RENDERED"
 

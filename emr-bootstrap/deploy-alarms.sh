@@ -13,8 +13,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
-dry_run_args deploy-alarms 10 "$@"
-REGION=${AWS_REGION:-us-east-1}
+dry_run_args deploy-alarms "$@"
 MAX_RUN_SECONDS=${MAX_RUN_SECONDS:-300}
 REJECTED_PERCENT=${REJECTED_PERCENT:-5}
 CLUSTER_ID=${CLUSTER_ID:-}
@@ -26,6 +25,7 @@ CLUSTER_ID=${CLUSTER_ID:-}
 [[ "$MAX_RUN_SECONDS" =~ ^[0-9]+$ && "$REJECTED_PERCENT" =~ ^[0-9]+(\.[0-9]+)?$ ]] \
   || { echo "deploy-alarms: MAX_RUN_SECONDS and REJECTED_PERCENT are numbers" >&2; exit 2; }
 [ -z "$CLUSTER_ID" ] || [[ "$CLUSTER_ID" =~ ^j-[A-Z0-9]+$ ]] || { echo "deploy-alarms: CLUSTER_ID is j-… (got '$CLUSTER_ID')" >&2; exit 2; }
+aws_region
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/tripbeam-alarms.XXXXXX")
 for alarm in "$HERE"/alarms/*.json; do

@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 # shellcheck source=aws-call.sh
 source "$HERE/aws-call.sh"
-dry_run_args deploy-state-machine 12 "$@"
+dry_run_args deploy-state-machine "$@"
 
 # shellcheck source=cluster-settings.sh
 source "$HERE/cluster-settings.sh"
@@ -50,7 +50,17 @@ fi
 DEFINITION=$OUT/state-machine.json
 printf '%s\n' "$definition" > "$DEFINITION"
 
-aws_call stepfunctions validate-state-machine-definition --region "$REGION" --type STANDARD --definition "file://$DEFINITION"
+validate() {
+  aws_call stepfunctions validate-state-machine-definition --region "$REGION" --type STANDARD \
+    --definition "file://$DEFINITION" --output text "$@"
+}
+if $DRY_RUN; then
+  validate --query result
+elif [ "$(validate --query result)" != OK ]; then
+  echo "deploy-state-machine: Step Functions refuses the definition ($DEFINITION):" >&2
+  validate --query 'diagnostics[].[code, location, message]' >&2
+  exit 1
+fi
 if [ -n "${STATE_MACHINE_ARN:-}" ]; then
   aws_call stepfunctions update-state-machine --region "$REGION" --state-machine-arn "$STATE_MACHINE_ARN" \
     --definition "file://$DEFINITION" --role-arn "$STATE_MACHINE_ROLE_ARN"

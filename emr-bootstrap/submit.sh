@@ -13,8 +13,11 @@
 # (TERMINATE_CLUSTER, for a cluster made for this run); default CONTINUE (a shared cluster takes the next step).
 # Environment: LAKE_BUCKET (jars under s3://$LAKE_BUCKET/tripbeam/jars/), AWS_REGION, JAR_VERSION.
 set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+# shellcheck source=aws-call.sh
+source "$HERE/aws-call.sh"
+usage() { script_usage; }
 DRY_RUN=false
 PRINT_STEP=false
 RUNNER=flink
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
 done
 $PRINT_STEP || [[ "$CLUSTER_ID" =~ ^j-[A-Z0-9]+$ ]] || { echo "submit: give the cluster id, j-… (got '${CLUSTER_ID}')" >&2; usage >&2; exit 2; }
 
-REGION=${AWS_REGION:-us-east-1}
+if $PRINT_STEP; then aws_region_offline; else aws_region; fi
 LAKE_BUCKET=${LAKE_BUCKET:-tripbeam-lake}
 JAR_VERSION=${JAR_VERSION:-0.1.0-SNAPSHOT}
 MAIN=dev.tripbeam.cli.TripCommand
@@ -94,9 +97,4 @@ if $PRINT_STEP; then
 fi
 STEP="[{\"Type\":\"CUSTOM_JAR\",\"Name\":\"tripbeam-$RUNNER\",\"ActionOnFailure\":\"$ON_FAILURE\",\"Jar\":\"command-runner.jar\",\"Args\":$(json_array "${ARGS[@]}")}]"
 
-if $DRY_RUN; then
-  printf '%q ' aws emr add-steps --region "$REGION" --cluster-id "$CLUSTER_ID" --steps "$STEP"
-  printf '\n'
-else
-  aws emr add-steps --region "$REGION" --cluster-id "$CLUSTER_ID" --steps "$STEP"
-fi
+aws_call emr add-steps --region "$REGION" --cluster-id "$CLUSTER_ID" --steps "$STEP"

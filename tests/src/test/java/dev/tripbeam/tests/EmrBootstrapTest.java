@@ -145,12 +145,12 @@ class EmrBootstrapTest {
     while (rendered.find()) {
       String text = Files.readString(Path.of(rendered.group(1)));
       new ObjectMapper().readTree(text);
-      for (String placeholder : List.of("LAKE_BUCKET", "RAW_BUCKET", "ACCOUNT_ID", "REGION", "KEY_ID", "SERVING_SECRET_NAME", "GLUE_DATABASE")) {
+      for (String placeholder : List.of("LAKE_BUCKET", "RAW_BUCKET", "ACCOUNT_ID", "REGION", "KEY_ID", "SERVING_SECRET_NAME", "GLUE_DATABASE", "ROLE_NAME")) {
         assertFalse(text.contains(placeholder), placeholder + " left in " + rendered.group(1));
       }
       policies++;
     }
-    assertEquals(2, policies, "the nodes' policy and the lake's");
+    assertEquals(3, policies, "the nodes' policy, the lake's, and the service role's right to pass the nodes' role");
     assertTrue(
         Files.readString(EMR.resolve("create-cluster.sh")).contains("INSTANCE_PROFILE (create-roles.sh's)")
             && Files.readString(EMR.resolve("cluster-settings.sh")).contains("INSTANCE_PROFILE=${INSTANCE_PROFILE:-tripbeam-emr-nodes}"),
@@ -165,6 +165,8 @@ class EmrBootstrapTest {
       Run help = run(Map.of(), "bash", EMR.resolve(script).toString(), "--help");
       assertEquals(0, help.exit(), script + " --help: " + help.out());
       assertTrue(help.out().contains("--dry-run"), script + " --help prints its usage: " + help.out());
+      assertFalse(help.out().contains("set -euo pipefail") || help.out().contains("HERE=") || help.out().contains("source "),
+          script + " --help prints its header, not its code: " + help.out());
       Run unknown = run(Map.of(), "bash", EMR.resolve(script).toString(), "--dryrun");
       assertEquals(2, unknown.exit(), script + " --dryrun: " + unknown.out());
       assertTrue(unknown.out().contains("unknown argument '--dryrun'"), script + ": " + unknown.out());
@@ -406,7 +408,7 @@ class EmrBootstrapTest {
       // The guard refuses every label whose Flink is not the runner's minor.
       Run guard =
           run(Map.of("SUBNET_IDS", "subnet-0a1b2c3d"), "bash", "-c",
-              "source \"$0\"; RELEASE_LABEL=" + row.getKey() + "; cluster_settings_check test && echo accepted",
+              "source \"$0\"; DRY_RUN=true; RELEASE_LABEL=" + row.getKey() + "; cluster_settings_check test && echo accepted",
               EMR.resolve("cluster-settings.sh").toString());
       boolean runnerMinor = row.getValue().startsWith(minor.group(1) + ".");
       assertEquals(runnerMinor ? 0 : 2, guard.exit(), row + ": " + guard.out());

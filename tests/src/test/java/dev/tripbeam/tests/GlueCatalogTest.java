@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tripbeam.fixtures.DirectRun;
 import dev.tripbeam.fixtures.Generated;
-import dev.tripbeam.fixtures.LocalGlue;
+import dev.tripbeam.fixtures.LocalAws;
 import dev.tripbeam.fixtures.Outputs;
 import dev.tripbeam.lake.IcebergLake;
 import dev.tripbeam.lake.Lake;
@@ -36,11 +36,11 @@ class GlueCatalogTest {
       Map.of("aws.accessKeyId", "testing", "aws.secretAccessKey", "testing-secret", "aws.region", "us-east-1");
 
   @TempDir Path tmp;
-  private LocalGlue glue;
+  private LocalAws glue;
 
   @BeforeEach
   void start() throws Exception {
-    glue = LocalGlue.start(tmp.resolve("moto.log"));
+    glue = LocalAws.start(tmp.resolve("moto.log"));
     AWS.forEach(System::setProperty);
   }
 
@@ -95,9 +95,8 @@ class GlueCatalogTest {
   private String createCatalog() throws Exception {
     ProcessBuilder script = new ProcessBuilder("bash", Path.of("..", "emr-bootstrap", "create-catalog.sh").toString())
         .redirectErrorStream(true);
-    script.environment().putAll(Map.of("LAKE", "s3://acme-lake/curated/", "DATABASE", "trips_test",
-        "AWS_ENDPOINT_URL", glue.endpoint(), "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing-secret",
-        "AWS_DEFAULT_REGION", "us-east-1", "AWS_CONFIG_FILE", "/dev/null", "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"));
+    script.environment().putAll(glue.cliEnvironment(tmp.resolve("aws-home"), "us-east-1"));
+    script.environment().putAll(Map.of("LAKE", "s3://acme-lake/curated/", "DATABASE", "trips_test"));
     Process run = script.start();
     String out = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
     assertEquals(0, run.waitFor(), out);
