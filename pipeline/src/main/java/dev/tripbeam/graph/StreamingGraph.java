@@ -40,6 +40,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
@@ -51,6 +52,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -192,33 +194,13 @@ public final class StreamingGraph {
       PCollection<RejectedRecord> rejected,
       RunRequest request) {
     Tables tables = new Tables(request);
-    enriched
-        .apply(
-            "WriteProcessedTrips",
-            tables.writer(LakeZone.PROCESSED_TRIPS, AvroRecords.processedTrips())
-                .partitionedBy(PARTITION_COLUMN, EnrichedTrip::getPickupDate))
-        .apply("CommitProcessedTrips", tables.appending(LakeZone.PROCESSED_TRIPS));
-    zoneDaily
-        .apply(
-            "WriteZoneDaily",
-            tables.writer(LakeZone.ZONE_DAILY, AvroRecords.zoneDaily())
-                .partitionedBy(PARTITION_COLUMN, ZoneDaily::getPickupDate))
-        .apply("CommitZoneDaily", tables.replacingDays(LakeZone.ZONE_DAILY));
-    userDaily
-        .apply(
-            "WriteUserDaily",
-            tables.writer(LakeZone.USER_DAILY, AvroRecords.userDaily())
-                .partitionedBy(PARTITION_COLUMN, UserDaily::getPickupDate))
-        .apply("CommitUserDaily", tables.replacingDays(LakeZone.USER_DAILY));
-    anomalies
-        .apply(
-            "WriteFareAnomalies",
-            tables.writer(LakeZone.ANOMALIES, AvroRecords.anomalies())
-                .partitionedBy(PARTITION_COLUMN, FareAnomaly::getPickupDate))
-        .apply("CommitFareAnomalies", tables.replacingDays(LakeZone.ANOMALIES));
-    rejected
-        .apply("WriteRejectedTrips", tables.writer(LakeZone.REJECTED, AvroRecords.rejected()))
-        .apply("CommitRejectedTrips", tables.appending(LakeZone.REJECTED));
+    tables.write(enriched, "ProcessedTrips", LakeZone.PROCESSED_TRIPS, AvroRecords.processedTrips(),
+        EnrichedTrip::getPickupDate, false);
+    tables.write(zoneDaily, "ZoneDaily", LakeZone.ZONE_DAILY, AvroRecords.zoneDaily(), ZoneDaily::getPickupDate, true);
+    tables.write(userDaily, "UserDaily", LakeZone.USER_DAILY, AvroRecords.userDaily(), UserDaily::getPickupDate, true);
+    tables.write(anomalies, "FareAnomalies", LakeZone.ANOMALIES, AvroRecords.anomalies(), FareAnomaly::getPickupDate,
+        true);
+    tables.write(rejected, "RejectedTrips", LakeZone.REJECTED, AvroRecords.rejected(), null, false);
   }
 
   /** The zones' pane writers and table committers of one request. */
@@ -231,16 +213,26 @@ public final class StreamingGraph {
           StreamDurations.parse("commitInterval", request.options().getCommitInterval()));
     }
 
-    <T> WritePaneFiles<T> writer(LakeZone zone, AvroRecords.Layout<T> records) {
-      return WritePaneFiles.parquet(layout.zone(zone), temp(layout), records);
-    }
-
-    CommitPaneFiles appending(LakeZone zone) {
-      return CommitPaneFiles.appending(address, zone, interval, request.runId(), expireDays());
-    }
-
-    CommitPaneFiles replacingDays(LakeZone zone) {
-      return CommitPaneFiles.replacingDays(address, zone, interval, request.runId(), expireDays());
+    /**
+     * Steps {@code Write<name>} and {@code Commit<name>}: {@code values}' pane files of {@code zone} (by pickup date
+     * when {@code date} is given), appended to its table or each replacing its day's partition.
+     */
+    <T> void write(
+        PCollection<T> values,
+        String name,
+        LakeZone zone,
+        AvroRecords.Layout<T> records,
+        @Nullable SerializableFunction<T, String> date,
+        boolean replacesDays) {
+      WritePaneFiles<T> writer = WritePaneFiles.parquet(layout.zone(zone), temp(layout), records);
+      String runId = request.runId();
+      values
+          .apply("Write" + name, date == null ? writer : writer.partitionedBy(PARTITION_COLUMN, date))
+          .apply(
+              "Commit" + name,
+              replacesDays
+                  ? CommitPaneFiles.replacingDays(address, zone, interval, runId, expireDays())
+                  : CommitPaneFiles.appending(address, zone, interval, runId, expireDays()));
     }
 
     private int expireDays() {
