@@ -1,6 +1,7 @@
 package dev.tripbeam.lake;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.BooleanCoder;
@@ -43,42 +44,36 @@ import org.joda.time.Duration;
 public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone> {
   public static final String STEP = "CommitPaneFiles";
 
-  private final LakeAddress lake;
-  private final LakeZone zone;
-  private final boolean replacesDays;
-  private final Duration interval;
-  private final String runId;
-  private final int expireDays;
+  /** What a committer needs on the workers. */
+  private record Target(
+      LakeAddress lake, LakeZone zone, boolean replacesDays, Duration interval, String runId, int expireDays)
+      implements Serializable {}
 
-  private CommitPaneFiles(
-      LakeAddress lake, LakeZone zone, boolean replacesDays, Duration interval, String runId, int expireDays) {
-    this.lake = lake;
-    this.zone = zone;
-    this.replacesDays = replacesDays;
-    this.interval = interval;
-    this.runId = runId;
-    this.expireDays = expireDays;
+  private final Target target;
+
+  private CommitPaneFiles(Target target) {
+    this.target = target;
   }
 
   /** Appends each file to the zone's table. */
   public static CommitPaneFiles appending(
       LakeAddress lake, LakeZone zone, Duration interval, String runId, int expireDays) {
-    return new CommitPaneFiles(lake, zone, false, interval, runId, expireDays);
+    return new CommitPaneFiles(new Target(lake, zone, false, interval, runId, expireDays));
   }
 
   /** Each file replaces its pickup date's partition of the zone's table (a closed day's whole result). */
   public static CommitPaneFiles replacingDays(
       LakeAddress lake, LakeZone zone, Duration interval, String runId, int expireDays) {
-    return new CommitPaneFiles(lake, zone, true, interval, runId, expireDays);
+    return new CommitPaneFiles(new Target(lake, zone, true, interval, runId, expireDays));
   }
 
   @Override
   public PDone expand(PCollection<String> paths) {
     paths
         .apply("CommitWindow", Window.<String>into(new GlobalWindows()))
-        .apply("KeyByTable", WithKeys.of(zone.zoneName()))
+        .apply("KeyByTable", WithKeys.of(target.zone().zoneName()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-        .apply("CommitToTable", ParDo.of(new CommitFn(this)));
+        .apply("CommitToTable", ParDo.of(new CommitFn(target)));
     return PDone.in(paths.getPipeline());
   }
 
@@ -88,12 +83,7 @@ public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone
     private final Counter files = Metrics.counter(STEP, "files");
     private final Counter replayed = Metrics.counter(STEP, "replayed_files");
     private final Counter compacted = Metrics.counter(STEP, "compacted_files");
-    private final LakeAddress address;
-    private final LakeZone zone;
-    private final boolean replacesDays;
-    private final Duration interval;
-    private final String runId;
-    private final int expireDays;
+    private final Target target;
     private transient IcebergLake lake;
     private transient long lastExpiry;
 
@@ -109,18 +99,13 @@ public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone
     @TimerId("commit")
     private final TimerSpec commitSpec = TimerSpecs.timer(TimeDomain.PROCESSING_TIME);
 
-    CommitFn(CommitPaneFiles spec) {
-      this.address = spec.lake;
-      this.zone = spec.zone;
-      this.replacesDays = spec.replacesDays;
-      this.interval = spec.interval;
-      this.runId = spec.runId;
-      this.expireDays = spec.expireDays;
+    CommitFn(Target target) {
+      this.target = target;
     }
 
     @Setup
     public void setup() {
-      lake = address.open();
+      lake = target.lake().open();
     }
 
     @Teardown
@@ -138,7 +123,7 @@ public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone
         @TimerId("commit") Timer commit) {
       pending.add(path.getValue());
       if (armed.read() == null) {
-        commit.offset(interval).setRelative();
+        commit.offset(target.interval()).setRelative();
         armed.write(true);
       }
     }
@@ -151,7 +136,8 @@ public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone
         throws IOException {
       List<String> paths = new ArrayList<>();
       pending.read().forEach(paths::add);
-      PaneCommit.Result r = PaneCommit.commit(lake, zone, replacesDays, paths, lastCommitted.read(), runId);
+      PaneCommit.Result r =
+          PaneCommit.commit(lake, target.zone(), target.replacesDays(), paths, lastCommitted.read(), target.runId());
       pending.clear();
       armed.clear();
       replayed.inc(r.replayed());
@@ -162,7 +148,7 @@ public final class CommitPaneFiles extends PTransform<PCollection<String>, PDone
         lastCommitted.write(r.lastCommitted());
       }
       if (System.currentTimeMillis() - lastExpiry > EXPIRY_EVERY_MS) {
-        PaneCommit.expire(lake, zone, expireDays);
+        PaneCommit.expire(lake, target.zone(), target.expireDays());
         lastExpiry = System.currentTimeMillis();
       }
     }

@@ -25,8 +25,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@value #PANE_FILES}. A replayed file (the job restored from a checkpoint taken before a commit that already holds
  * it) is recognised by its path, which the pane's name fixes before the checkpoint: in the current snapshot's files of
  * the dates concerned, or among the files added by the streaming snapshots after {@code lastCommitted} (the last
- * snapshot this committer made as of that checkpoint; without one, those of the same run). After a commit, each date
- * touched whose small files reach {@link #COMPACT_AT} is compacted ({@link Compaction}) as a snapshot of its own.
+ * snapshot this committer made as of that checkpoint; without one, those of the same run). After an append, each
+ * date touched (or the unpartitioned table) whose small files reach {@link #COMPACT_AT} is compacted ({@link
+ * Compaction}) as a snapshot of its own.
  */
 public final class PaneCommit {
   /** Snapshot summary property: how the snapshot was made ({@code stream}). */
@@ -76,18 +77,20 @@ public final class PaneCommit {
     if (fresh.isEmpty()) {
       return new Result(lastCommitted, 0, replayed, 0);
     }
-    List<DataFile> files = ZoneFiles.of(table, zone, List.copyOf(fresh.values()));
-    SnapshotUpdate<?> update = replacesDays ? overwrite(table, files) : append(table, files);
+    List<String> added = List.copyOf(fresh.values());
+    Expression days = datesOf(zone, added);
+    List<DataFile> files = ZoneFiles.of(table, zone, added);
+    SnapshotUpdate<?> update = replacesDays ? overwrite(table, files, days) : append(table, files);
     update.set(TableCommit.RUN_ID, runId);
     update.set(MODE, "stream");
     update.set(PANE_FILES, Integer.toString(files.size()));
     update.commit();
     long snapshot = table.currentSnapshot().snapshotId();
-    Map<String, List<DataFile>> small = smallFiles(table, zone, datesOf(zone, List.copyOf(fresh.values())), snapshot);
+    // A replaced day holds one file: only appended zones gather small files.
+    Map<String, List<DataFile>> small = replacesDays ? Map.of() : smallFiles(table, zone, days, snapshot);
     int compacted = 0;
     if (!small.isEmpty()) {
-      Compaction.Result r = Compaction.rewrite(table, zone, small, snapshot, runId);
-      compacted = r.filesBefore();
+      compacted = Compaction.rewrite(table, zone, small, snapshot, runId).filesBefore();
       snapshot = table.currentSnapshot().snapshotId();
     }
     return new Result(snapshot, files.size(), replayed, compacted);
@@ -99,10 +102,8 @@ public final class PaneCommit {
     return append;
   }
 
-  private static OverwriteFiles overwrite(Table table, List<DataFile> files) {
-    List<String> dates = files.stream().map(IcebergLake::pickupDate).toList();
-    OverwriteFiles overwrite =
-        table.newOverwrite().overwriteByRowFilter(Expressions.in(LakeZone.PARTITION_COLUMN, dates.toArray()));
+  private static OverwriteFiles overwrite(Table table, List<DataFile> files, Expression days) {
+    OverwriteFiles overwrite = table.newOverwrite().overwriteByRowFilter(days);
     files.forEach(overwrite::addFile);
     return overwrite.validateAddedFilesMatchOverwriteFilter();
   }
